@@ -1,0 +1,42 @@
+using Kefu.Web.Features.Access;
+using Kefu.Web.Features.Audit;
+using Kefu.Web.Features.Customers;
+using Kefu.Web.Features.Departments;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Kefu.Web.Data;
+
+public class KefuDbContext(DbContextOptions<KefuDbContext> options)
+    : IdentityDbContext<KefuUser, IdentityRole<Guid>, Guid>(options)
+{
+    public DbSet<Department> Departments => Set<Department>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<Customer> Customers => Set<Customer>();
+    public DbSet<CustomerPhone> CustomerPhones => Set<CustomerPhone>();
+    public DbSet<CustomerOrder> CustomerOrders => Set<CustomerOrder>();
+    public DbSet<ContactRecord> ContactRecords => Set<ContactRecord>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(KefuDbContext).Assembly);
+        foreach (var entity in builder.Model.GetEntityTypes().Where(e => typeof(IVersioned).IsAssignableFrom(e.ClrType)))
+        {
+            builder.Entity(entity.ClrType).Property(nameof(IVersioned.Version)).IsConcurrencyToken();
+        }
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every time is stored in UTC; SQLite loses DateTime.Kind, so it is restored on read for both stores alike.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}

@@ -1,0 +1,230 @@
+using System.Globalization;
+using Kefu.Web.Components;
+using Kefu.Web.Data;
+using Kefu.Web.Features.Access;
+using Kefu.Web.Features.Audit;
+using Kefu.Web.Features.Customers;
+using Kefu.Web.Features.Departments;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.OpenApi;
+using MudBlazor.Services;
+using Prometheus;
+using Scalar.AspNetCore;
+
+namespace Kefu.Web.Infrastructure;
+
+/// <summary>How the Kefu host is composed: services, then the request pipeline. Program.cs calls these two.</summary>
+public static class KefuHost
+{
+    public const string DefaultUrl = "http://localhost:5080";
+    private const string SmartScheme = "Kefu";
+
+    public static WebApplicationBuilder AddKefu(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        if (string.IsNullOrWhiteSpace(configuration["urls"]) && string.IsNullOrWhiteSpace(configuration["http_ports"]) && string.IsNullOrWhiteSpace(configuration["https_ports"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.FormatterName = RedactingConsoleFormatter.FormatterName)
+            .AddConsoleFormatter<RedactingConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
+            c.ProblemDetails.Extensions.TryAdd("traceId", c.HttpContext.TraceIdentifier);
+        });
+        services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+
+        services.AddKefuStore(configuration, builder.Environment.ContentRootPath);
+        services.AddKefuRateLimits(configuration);
+
+        services.AddIdentityCore<KefuUser>(o =>
+            {
+                o.Password.RequiredLength = 8;
+                o.Lockout.MaxFailedAccessAttempts = configuration.GetValue("Kefu:Lockout:MaxFailedAttempts", 5);
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(configuration.GetValue("Kefu:Lockout:Minutes", 15));
+                o.User.RequireUniqueEmail = false;
+            })
+            .AddRoles<IdentityRole<Guid>>()
+            .AddEntityFrameworkStores<KefuDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        services.AddScoped<UserAdministration>();
+        services.AddScoped<ICurrentActor, CurrentActor>();
+
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = SmartScheme;
+                o.DefaultChallengeScheme = SmartScheme;
+            })
+            .AddPolicyScheme(SmartScheme, "Cookie or bearer token", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? ApiTokenAuthenticationHandler.SchemeName
+                    : IdentityConstants.ApplicationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)
+            .AddIdentityCookies();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/login";
+            o.AccessDeniedPath = "/access-denied";
+            o.Cookie.Name = "kefu.auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.SlidingExpiration = true;
+            o.ExpireTimeSpan = TimeSpan.FromHours(10);
+            // API callers get status codes, not redirects to the login page.
+            o.Events.OnRedirectToLogin = c => ApiAware(c, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = c => ApiAware(c, StatusCodes.Status403Forbidden);
+        });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(KefuPolicies.Staff, p => p.RequireAuthenticatedUser().RequireRole(KefuRoles.All))
+            .AddPolicy(KefuPolicies.Admin, p => p.RequireRole(KefuRoles.Admin))
+            .AddPolicy(KefuPolicies.SupervisorOrAdmin, p => p.RequireRole(KefuRoles.Supervisor, KefuRoles.Admin))
+            .AddPolicy(KefuPolicies.CustomerWrite, p => p.RequireRole(KefuRoles.Agent, KefuRoles.Supervisor, KefuRoles.Admin))
+            .AddPolicy(KefuPolicies.AuditRead, p => p.RequireRole(KefuRoles.Admin));
+        services.AddCascadingAuthenticationState();
+
+        services.AddLocalization(o => o.ResourcesPath = "Resources");
+        services.Configure<RequestLocalizationOptions>(o =>
+        {
+            var cultures = new[] { new CultureInfo("zh-CN"), new CultureInfo("en") };
+            o.DefaultRequestCulture = new RequestCulture("zh-CN");
+            o.SupportedCultures = cultures;
+            o.SupportedUICultures = cultures;
+            // zh-CN unless the user picked a language: no Accept-Language guessing.
+            o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
+        });
+
+        services.AddOpenApi(o =>
+        {
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info = new OpenApiInfo
+                {
+                    Title = "Kefu API",
+                    Version = "v1",
+                    Description = "Kefu (客服): complaint handling and customer-service center. Authenticate with POST /api/v1/auth/token and send `Authorization: Bearer <token>`. Errors are RFC 9457 problem details.",
+                };
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    Description = "An API token from POST /api/v1/auth/token.",
+                };
+                return Task.CompletedTask;
+            });
+        });
+
+        services.AddHealthChecks().AddDbContextCheck<KefuDbContext>("store", tags: ["ready"]);
+        services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        return builder;
+    }
+
+    private static Task ApiAware(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+
+    public static WebApplication UseKefu(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseExceptionHandler();
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
+        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api") && !c.Request.Path.StartsWithSegments("/health") && !c.Request.Path.StartsWithSegments("/openapi") && !c.Request.Path.StartsWithSegments("/metrics"),
+            ui => ui.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+        }
+
+        app.UseRequestLocalization();
+        app.UseHttpMetrics();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.UseAntiforgery();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapMetrics("/metrics").AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference(o => o.WithTitle("Kefu API")).AllowAnonymous();
+
+        app.MapAuthApi();
+        app.MapUsersApi();
+        app.MapDepartmentsApi();
+        app.MapCustomersApi();
+        app.MapAuditApi();
+        app.MapAccountEndpoints();
+
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    /// <summary>Migrates the store (unless disabled), ensures roles and departments, and seeds demo data in demo mode.</summary>
+    public static async Task PrepareStoreAsync(this WebApplication app)
+    {
+        var configuration = app.Configuration;
+        if (configuration.GetValue("Kefu:MigrateOnStartup", true))
+        {
+            await StoreSetup.MigrateAsync(app.Services);
+        }
+
+        await DemoData.EnsureBaselineAsync(app.Services, CancellationToken.None);
+        if (configuration.GetValue("Kefu:DemoData", false))
+        {
+            await DemoData.SeedAsync(app.Services, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Prints where Kefu listens and, in demo mode, the demo logins — the first thing an operator needs.</summary>
+    public static void PrintBannerOnStart(this WebApplication app)
+    {
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Urls.Count > 0 ? string.Join(", ", app.Urls) : DefaultUrl;
+            var store = app.Services.GetRequiredService<StoreInfo>().Describe();
+            var lines = new List<string>
+            {
+                "",
+                "  Kefu 客服 is running.",
+                $"  URL:    {addresses}",
+                $"  Store:  {store}",
+                $"  API:    {addresses.Split(',')[0].Trim()}/scalar  (OpenAPI: /openapi/v1.json)",
+            };
+            if (app.Configuration.GetValue("Kefu:DemoData", false))
+            {
+                lines.Add($"  Demo logins (password {DemoData.Password}): " + string.Join(", ", DemoData.Staff.Take(4).Select(s => $"{s.UserName} ({s.Role})")));
+            }
+
+            lines.Add("");
+            Console.Out.WriteLine(string.Join(Environment.NewLine, lines));
+            Console.Out.Flush();
+        });
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kefu.Web.Infrastructure;
+
+/// <summary>Maps domain exceptions (and EF Core's concurrency exception) to RFC 9457 problem responses.</summary>
+internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problemDetails, ILogger<ProblemDetailsExceptionHandler> logger)
+    : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ProblemDetails? problem = exception switch
+        {
+            FieldValidationException v => new ValidationProblemDetails(v.Errors) { Status = v.StatusCode, Title = v.Title, Detail = v.Message },
+            StaleVersionException s => Stale(httpContext, s),
+            ConflictException c => WithReasons(new ProblemDetails { Status = c.StatusCode, Title = c.Title, Detail = c.Message }, c.Reasons),
+            DomainException d => new ProblemDetails { Status = d.StatusCode, Title = d.Title, Detail = d.Message },
+            DbUpdateConcurrencyException => new ProblemDetails
+            {
+                Status = StatusCodes.Status412PreconditionFailed,
+                Title = "The entity was changed since you read it.",
+                Detail = "Somebody else saved a change first. Reload and apply your change to the current version.",
+            },
+            BadHttpRequestException b => new ProblemDetails { Status = b.StatusCode, Title = "Bad request.", Detail = b.Message },
+            _ => null,
+        };
+        if (problem is null)
+        {
+            return false;
+        }
+
+        if (problem.Status >= 500)
+        {
+            logger.LogError(exception, "Unhandled error");
+        }
+
+        httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status400BadRequest;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    private static ProblemDetails Stale(HttpContext context, StaleVersionException s)
+    {
+        context.Response.Headers.ETag = ETags.Format(s.CurrentVersion);
+        var problem = new ProblemDetails { Status = s.StatusCode, Title = s.Title, Detail = s.Message };
+        problem.Extensions["currentVersion"] = s.CurrentVersion;
+        return problem;
+    }
+
+    private static ProblemDetails WithReasons(ProblemDetails problem, IReadOnlyList<string> reasons)
+    {
+        if (reasons.Count > 0)
+        {
+            problem.Extensions["reasons"] = reasons;
+        }
+
+        return problem;
+    }
+}

@@ -1,0 +1,34 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Kefu.Web.Infrastructure;
+
+/// <summary>Named rate-limit policies. Limits come from <c>Kefu:RateLimits:*</c> so an operator can tune them.</summary>
+public static class RateLimits
+{
+    /// <summary>Sign-in and token issue, per client address: slows password guessing (lockout stops it per account).</summary>
+    public const string Login = "login";
+
+    public static IServiceCollection AddKefuRateLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        var loginPerMinute = configuration.GetValue("Kefu:RateLimits:LoginPerMinute", 30);
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = async (context, cancellationToken) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "60";
+                var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
+                await problems.WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context.HttpContext,
+                    ProblemDetails = { Status = 429, Title = "Too many requests.", Detail = "Slow down and try again in a minute." },
+                });
+            };
+            options.AddPolicy(Login, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "local",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = loginPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        });
+        return services;
+    }
+}

@@ -62,7 +62,9 @@ public static class KefuHost
             .AddSignInManager()
             .AddDefaultTokenProviders();
         services.AddScoped<UserAdministration>();
+        services.AddScoped<ActorScope>();
         services.AddScoped<ICurrentActor, CurrentActor>();
+        services.AddScoped<UiStore>();
 
         services.AddAuthentication(o =>
             {

@@ -14,10 +14,21 @@ public sealed record Actor(Guid? Id, string Name)
     public static readonly Actor System = new(null, "system");
 }
 
-internal sealed class CurrentActor(IHttpContextAccessor http, IServiceProvider services) : ICurrentActor
+/// <summary>The user of a unit of work started outside an HTTP request (see <see cref="UiStore"/>).</summary>
+internal sealed class ActorScope
+{
+    public ClaimsPrincipal? User { get; set; }
+}
+
+internal sealed class CurrentActor(IHttpContextAccessor http, ActorScope scope, IServiceProvider services) : ICurrentActor
 {
     public async ValueTask<Actor> GetAsync()
     {
+        if (scope.User is not null)
+        {
+            return From(scope.User);
+        }
+
         var user = http.HttpContext?.User;
         if (user?.Identity?.IsAuthenticated != true)
         {

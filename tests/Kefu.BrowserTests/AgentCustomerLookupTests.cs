@@ -1,0 +1,66 @@
+using Microsoft.Playwright;
+
+namespace Kefu.BrowserTests;
+
+public sealed class AgentCustomerLookupTests(BrowserApp app) : IClassFixture<BrowserApp>
+{
+    [Fact]
+    public async Task Agent_LogsIn_SearchesACustomer_AndOpensTheirPage()
+    {
+        var page = await app.NewPageAsync();
+
+        await page.GotoAsync("/customers");
+        await page.WaitForURLAsync(url => url.Contains("/login", StringComparison.Ordinal));
+        await app.ScreenshotAsync(page, "01-login");
+        await page.FillAsync("#userName", "agent");
+        await page.FillAsync("#password", "Kefu2026!");
+        await page.ClickAsync("[data-testid=login-submit]");
+        await page.WaitForURLAsync(url => url.EndsWith("/customers", StringComparison.Ordinal));
+
+        // The first keystrokes can land before the Blazor circuit is connected: retry the search until rows appear.
+        var rows = page.Locator("[data-testid=customer-row]");
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            await page.FillAsync("[data-testid=customer-search] input, input[data-testid=customer-search]", "13812345678");
+            await page.ClickAsync("[data-testid=customer-search-button]");
+            try
+            {
+                await rows.Filter(new LocatorFilterOptions { HasText = "张伟" }).First.WaitForAsync(new LocatorWaitForOptions { Timeout = 1500 });
+                break;
+            }
+            catch (TimeoutException) when (attempt < 9)
+            {
+            }
+        }
+
+        Assert.Equal(1, await rows.CountAsync());
+        await app.ScreenshotAsync(page, "02-customer-search");
+
+        await rows.First.ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/customers/", StringComparison.Ordinal));
+        var heading = page.Locator("[data-testid=customer-name]");
+        await heading.WaitForAsync();
+        Assert.Equal("张伟", (await heading.InnerTextAsync()).Trim());
+        var orders = page.Locator("[data-testid=customer-orders]");
+        await orders.WaitForAsync();
+        Assert.Contains("KF202611150002", await orders.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("物流进度", await page.Locator("[data-testid=customer-contacts]").InnerTextAsync(), StringComparison.Ordinal);
+        await app.ScreenshotAsync(page, "03-customer-page");
+    }
+
+    [Fact]
+    public async Task WrongPassword_ShowsAnErrorOnTheLoginPage()
+    {
+        var page = await app.NewPageAsync();
+
+        await page.GotoAsync("/login");
+        await page.FillAsync("#userName", "agent");
+        await page.FillAsync("#password", "not-the-password");
+        await page.ClickAsync("[data-testid=login-submit]");
+
+        var error = page.Locator("[data-testid=login-error]");
+        await error.WaitForAsync();
+        Assert.Contains("用户名或密码错误", await error.InnerTextAsync(), StringComparison.Ordinal);
+        await app.ScreenshotAsync(page, "04-login-error");
+    }
+}

@@ -372,7 +372,7 @@ main() {
     # Browser tests: Playwright cannot download its own browser here, use the system one.
     export KEFU_TEST_CHROMIUM=${KEFU_TEST_CHROMIUM:-/usr/bin/chromium}
 
-    rm -rf "$RESULTS"
+    rm -rf "$RESULTS" "$OUT_DIR/screenshots"
     mkdir -p "$RESULTS"
 
     install_prerequisites

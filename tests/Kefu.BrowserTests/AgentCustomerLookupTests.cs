@@ -17,23 +17,25 @@ public sealed class AgentCustomerLookupTests(BrowserApp app) : IClassFixture<Bro
         await page.ClickAsync("[data-testid=login-submit]");
         await page.WaitForURLAsync(url => url.EndsWith("/customers", StringComparison.Ordinal));
 
-        // The first keystrokes can land before the Blazor circuit is connected: retry the search until rows appear.
+        // The first keystrokes can land before the Blazor circuit is connected: retry the search until the list
+        // shows exactly the one customer with that phone number (the unfiltered list shows all of them first).
         var rows = page.Locator("[data-testid=customer-row]");
-        for (var attempt = 0; attempt < 10; attempt++)
+        var found = false;
+        for (var attempt = 0; attempt < 10 && !found; attempt++)
         {
             await page.FillAsync("[data-testid=customer-search] input, input[data-testid=customer-search]", "13812345678");
             await page.ClickAsync("[data-testid=customer-search-button]");
-            try
+            for (var poll = 0; poll < 15 && !found; poll++)
             {
-                await rows.Filter(new LocatorFilterOptions { HasText = "张伟" }).First.WaitForAsync(new LocatorWaitForOptions { Timeout = 1500 });
-                break;
-            }
-            catch (TimeoutException) when (attempt < 9)
-            {
+                found = await rows.CountAsync() == 1 && (await rows.First.InnerTextAsync()).Contains("张伟", StringComparison.Ordinal);
+                if (!found)
+                {
+                    await page.WaitForTimeoutAsync(100);
+                }
             }
         }
 
-        Assert.Equal(1, await rows.CountAsync());
+        Assert.True(found, "searching 13812345678 should list exactly 张伟");
         await app.ScreenshotAsync(page, "02-customer-search");
 
         await rows.First.ClickAsync();

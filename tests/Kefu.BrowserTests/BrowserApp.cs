@@ -12,7 +12,7 @@ namespace Kefu.BrowserTests;
 /// </summary>
 public sealed class BrowserApp : IAsyncLifetime
 {
-    private readonly KefuAppFactory factory = new();
+    private readonly KefuAppFactory factory = new() { ServeStaticAssets = true };
     private IPlaywright? playwright;
 
     public IBrowser Browser { get; private set; } = default!;

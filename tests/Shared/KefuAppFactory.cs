@@ -29,7 +29,15 @@ public class KefuAppFactory : WebApplicationFactory<Program>
 
         builder.UseSetting("Kefu:DemoData", "true");
         builder.UseSetting("Kefu:RateLimits:LoginPerMinute", "100000");
+        if (ServeStaticAssets)
+        {
+            // Outside Development the host serves only published assets; a browser needs the CSS and scripts.
+            builder.UseStaticWebAssets();
+        }
     }
+
+    /// <summary>Serve wwwroot and package assets (MudBlazor, blazor.web.js) from the build output, for browser tests.</summary>
+    public bool ServeStaticAssets { get; init; }
 
     /// <summary>An HTTP client authenticated as a demo user with an API token (tokens are cached per user).</summary>
     public async Task<HttpClient> ClientForAsync(string userName)

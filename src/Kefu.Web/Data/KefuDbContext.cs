@@ -2,6 +2,7 @@ using Kefu.Web.Features.Access;
 using Kefu.Web.Features.Audit;
 using Kefu.Web.Features.Customers;
 using Kefu.Web.Features.Departments;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -10,8 +11,11 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Kefu.Web.Data;
 
 public class KefuDbContext(DbContextOptions<KefuDbContext> options)
-    : IdentityDbContext<KefuUser, IdentityRole<Guid>, Guid>(options)
+    : IdentityDbContext<KefuUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
 {
+    /// <summary>Cookie and antiforgery keys live in the store, so restarts and several instances share them.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<Department> Departments => Set<Department>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<Customer> Customers => Set<Customer>();

@@ -6,6 +6,7 @@ using Kefu.Web.Features.Audit;
 using Kefu.Web.Features.Customers;
 using Kefu.Web.Features.Departments;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
@@ -49,6 +50,7 @@ public static class KefuHost
 
         services.AddKefuStore(configuration, builder.Environment.ContentRootPath);
         services.AddKefuRateLimits(configuration);
+        services.AddDataProtection().SetApplicationName("Kefu").PersistKeysToDbContext<KefuDbContext>();
 
         services.AddIdentityCore<KefuUser>(o =>
             {

@@ -56,7 +56,7 @@ public sealed class CustomersApiTests(KefuAppFactory app)
         var client = await app.ClientForAsync("agent");
         var name = TestData.Name("吴");
         var values = new Dictionary<string, string> { ["name"] = name, ["phone"] = TestData.Mobile(), ["email"] = "wu@example.com" };
-        values[field] = field == "name" ? name + TestData.NationalId() : TestData.NationalId();
+        values[field] = field == "name" ? name + "身份证" + TestData.NationalId() : TestData.NationalId();
 
         var response = await client.PostAsJsonAsync("/api/v1/customers", values);
 

@@ -17,7 +17,7 @@ internal sealed class AuditInterceptor(ICurrentActor currentActor, TimeProvider 
 {
     private static readonly HashSet<string> Secret = new(StringComparer.Ordinal)
     {
-        "PasswordHash", "SecurityStamp", "TokenHash",
+        "PasswordHash", "SecurityStamp", "TokenHash", "Xml",
     };
 
     private static readonly HashSet<string> Noise = new(StringComparer.Ordinal)

@@ -1,0 +1,104 @@
+using Kefu.Web.Infrastructure;
+using Microsoft.Extensions.Localization;
+
+namespace Kefu.Web.Components.Shared;
+
+/// <summary>
+/// The field errors of a <see cref="FieldValidationException"/>, ready to show next to the inputs of a form.
+/// The use cases phrase their rules in English for API clients; the known ones are shown in the UI language.
+/// </summary>
+public sealed class FormErrors(IStringLocalizer<SharedResource> localizer)
+{
+    private Dictionary<string, string[]> errors = new(StringComparer.Ordinal);
+
+    public bool Any => errors.Count > 0;
+
+    public void Set(FieldValidationException exception) =>
+        errors = new Dictionary<string, string[]>(exception.Errors, StringComparer.Ordinal);
+
+    public void Clear() => errors.Clear();
+
+    /// <summary>True when <paramref name="field"/> (or one of its items, as in <c>otherPhones[1]</c>) has an error.</summary>
+    public bool Has(string field) => Matching(field).Any();
+
+    /// <summary>The localized messages of <paramref name="field"/>, joined; empty when none.</summary>
+    public string Text(string field) =>
+        string.Join("；", Matching(field).SelectMany(e => e.Value).Select(Describe).Distinct(StringComparer.Ordinal));
+
+    /// <summary>Errors on fields the form does not show, as "field: message" lines for an alert.</summary>
+    public IReadOnlyList<string> Others(params string[] shownFields) =>
+        errors.Where(e => !shownFields.Any(f => Matches(e.Key, f)))
+            .Select(e => FieldLabel(e.Key) + "：" + string.Join("；", e.Value.Select(Describe).Distinct(StringComparer.Ordinal)))
+            .ToList();
+
+    private IEnumerable<KeyValuePair<string, string[]>> Matching(string field) => errors.Where(e => Matches(e.Key, field));
+
+    private static bool Matches(string key, string field) =>
+        string.Equals(key, field, StringComparison.Ordinal) || key.StartsWith(field + "[", StringComparison.Ordinal);
+
+    private string FieldLabel(string key)
+    {
+        var label = localizer["Field_" + key];
+        return label.ResourceNotFound ? key : label.Value;
+    }
+
+    /// <summary>Maps a rule text of the use cases (see Infrastructure/FieldErrors.cs and the features) to the UI language.</summary>
+    public string Describe(string rule)
+    {
+        var key = RuleKey(rule, out var argument);
+        if (key is null)
+        {
+            return rule;
+        }
+
+        var text = argument is null ? localizer[key] : localizer[key, argument];
+        return text.ResourceNotFound ? rule : text.Value;
+    }
+
+    private static string? RuleKey(string rule, out string? argument)
+    {
+        argument = null;
+        const string MaxPrefix = "must be at most ";
+        if (rule.StartsWith(MaxPrefix, StringComparison.Ordinal) && rule.EndsWith(" characters", StringComparison.Ordinal))
+        {
+            argument = rule[MaxPrefix.Length..^" characters".Length];
+            return "Rule_MaxLength";
+        }
+
+        if (rule.Contains("national ID", StringComparison.OrdinalIgnoreCase) || rule == "NationalId")
+        {
+            return "Rule_NoNationalId";
+        }
+
+        if (rule.Contains("bank card", StringComparison.OrdinalIgnoreCase) || rule.Contains("bank-card", StringComparison.OrdinalIgnoreCase) || rule == "BankCard")
+        {
+            return "Rule_NoBankCard";
+        }
+
+        if ((rule.StartsWith("must not contain", StringComparison.Ordinal) && rule.Contains("password", StringComparison.OrdinalIgnoreCase)) || rule == "Password")
+        {
+            return "Rule_NoPassword";
+        }
+
+        return rule switch
+        {
+            "is required" => "Rule_Required",
+            "is required when otherPhones are given" => "Rule_PhoneRequiredWithOthers",
+            "must not be in the future" => "Rule_NotFuture",
+            "must name an existing department" => "Rule_Department",
+            _ when rule.StartsWith("is required: one of", StringComparison.Ordinal) => "Rule_Choose",
+            _ when rule.StartsWith("must be one of", StringComparison.Ordinal) => "Rule_Choose",
+            _ when rule.StartsWith("must be a phone number", StringComparison.Ordinal) => "Rule_Phone",
+            _ when rule.StartsWith("must be an e-mail address", StringComparison.Ordinal) => "Rule_Email",
+            _ when rule.StartsWith("must hold at most", StringComparison.Ordinal) => "Rule_MaxPhones",
+            _ when rule.StartsWith("must be unique", StringComparison.Ordinal) => "Rule_Unique",
+            _ when rule.StartsWith("must be between 0 and", StringComparison.Ordinal) => "Rule_AmountRange",
+            _ when rule.StartsWith("must be a three-letter ISO 4217", StringComparison.Ordinal) => "Rule_Currency",
+            _ when rule.StartsWith("may contain only letters, digits", StringComparison.Ordinal) => "Rule_CodeChars",
+            _ when rule.StartsWith("Passwords must", StringComparison.Ordinal) => "Rule_PasswordWeak",
+            _ when rule.Contains("is already taken", StringComparison.Ordinal) && rule.StartsWith("Username", StringComparison.Ordinal) => "Rule_UserNameTaken",
+            _ when rule.Contains("can only contain letters or digits", StringComparison.Ordinal) => "Rule_UserNameInvalid",
+            _ => null,
+        };
+    }
+}

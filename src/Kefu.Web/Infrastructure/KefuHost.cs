@@ -62,7 +62,8 @@ public static class KefuHost
             .AddRoles<IdentityRole<Guid>>()
             .AddEntityFrameworkStores<KefuDbContext>()
             .AddSignInManager()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddClaimsPrincipalFactory<KefuClaimsFactory>();
         services.AddScoped<UserAdministration>();
         services.AddScoped<ActorScope>();
         services.AddScoped<ICurrentActor, CurrentActor>();

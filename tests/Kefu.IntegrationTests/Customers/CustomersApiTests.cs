@@ -200,6 +200,27 @@ public sealed class CustomersApiTests(KefuAppFactory app)
     }
 
     [Fact]
+    public async Task UpdateCustomer_ByAdminWhoSeesMaskedPhones_WithoutPhoneFields_KeepsTheStoredNumbers()
+    {
+        var agent = await app.ClientForAsync("agent");
+        var phone = TestData.Mobile();
+        var created = await CreateAsync(agent, new { name = TestData.Name("孔"), phone, otherPhones = new[] { "010-12345678" } });
+        var id = created.GetProperty("id").GetGuid();
+        var admin = await app.ClientForAsync("admin");
+        var read = await admin.GetAsync($"/api/v1/customers/{id}");
+        Assert.True((await read.JsonAsync()).GetProperty("phonesMasked").GetBoolean());
+
+        var put = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/customers/{id}") { Content = JsonContent.Create(new { name = "孔改名", email = "kong@example.com" }) };
+        put.Headers.IfMatch.Add(read.Headers.ETag!);
+        Assert.Equal(HttpStatusCode.OK, (await admin.SendAsync(put)).StatusCode);
+
+        var after = await (await agent.GetAsync($"/api/v1/customers/{id}")).JsonAsync();
+        Assert.Equal("孔改名", after.GetProperty("name").GetString());
+        Assert.Equal(phone, after.GetProperty("phone").GetString());
+        Assert.Equal(["01012345678"], after.GetProperty("otherPhones").EnumerateArray().Select(p => p.GetString()));
+    }
+
+    [Fact]
     public async Task UpdateCustomer_WithoutIfMatch_Is428()
     {
         var client = await app.ClientForAsync("agent");
@@ -283,7 +304,7 @@ public sealed class CustomersApiTests(KefuAppFactory app)
         Assert.Equal(2, items.Count);
         Assert.Equal("Email", items[0].GetProperty("channel").GetString());
         Assert.DoesNotContain(card, items[0].GetProperty("summary").GetString()!, StringComparison.Ordinal);
-        Assert.Equal("agent", items[0].GetProperty("agentName").GetString());
+        Assert.Equal("李小客", items[0].GetProperty("agentName").GetString());
     }
 
     [Fact]

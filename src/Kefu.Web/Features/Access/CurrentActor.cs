@@ -9,7 +9,8 @@ public interface ICurrentActor
     ValueTask<Actor> GetAsync();
 }
 
-public sealed record Actor(Guid? Id, string Name)
+/// <summary>An acting user: <see cref="Name"/> is the user name (audit), <see cref="DisplayName"/> what colleagues see.</summary>
+public sealed record Actor(Guid? Id, string Name, string? DisplayName = null)
 {
     public static readonly Actor System = new(null, "system");
 }
@@ -58,6 +59,6 @@ internal sealed class CurrentActor(IHttpContextAccessor http, ActorScope scope, 
         }
 
         var id = Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var parsed) ? parsed : (Guid?)null;
-        return new Actor(id, user.Identity.Name ?? "unknown");
+        return new Actor(id, user.Identity.Name ?? "unknown", user.FindFirstValue(KefuClaims.DisplayName));
     }
 }

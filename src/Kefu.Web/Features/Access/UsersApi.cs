@@ -20,14 +20,18 @@ public static class UsersApi
 
     public sealed record UserView(Guid Id, string UserName, string DisplayName, string? WorkNumber, string? Role, Guid? DepartmentId, string? DepartmentName, bool IsActive);
 
-    internal static async Task<Ok<List<UserView>>> List(KefuDbContext db, CancellationToken cancellationToken)
+    internal static async Task<Ok<List<UserView>>> List(KefuDbContext db, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await ListAsync(db, cancellationToken));
+
+    /// <summary>Every staff account with its (single) role and department, ordered by user name.</summary>
+    public static async Task<List<UserView>> ListAsync(KefuDbContext db, CancellationToken cancellationToken)
     {
         var roleNames = await db.Roles.AsNoTracking().ToDictionaryAsync(r => r.Id, r => r.Name, cancellationToken);
         var userRoles = await db.UserRoles.AsNoTracking().ToListAsync(cancellationToken);
         var users = await db.Users.AsNoTracking().Include(u => u.Department).OrderBy(u => u.UserName).ToListAsync(cancellationToken);
-        return TypedResults.Ok(users.Select(u => new UserView(u.Id, u.UserName!, u.DisplayName, u.WorkNumber,
+        return users.Select(u => new UserView(u.Id, u.UserName!, u.DisplayName, u.WorkNumber,
             userRoles.Where(r => r.UserId == u.Id).Select(r => roleNames.GetValueOrDefault(r.RoleId)).FirstOrDefault(),
-            u.DepartmentId, u.Department?.Name, u.IsActive)).ToList());
+            u.DepartmentId, u.Department?.Name, u.IsActive)).ToList();
     }
 
     internal static async Task<Created<UserView>> Create(UserAdministration.NewUser input, UserAdministration administration, KefuDbContext db, CancellationToken cancellationToken)

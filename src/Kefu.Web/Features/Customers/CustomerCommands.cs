@@ -13,7 +13,7 @@ public static class CustomerCommands
     {
         var phones = input.Validate();
         var customer = new Customer { Id = Ids.New(), Name = input.Name!.Trim(), Email = Clean(input.Email) };
-        customer.SetPhones(phones);
+        customer.SetPhones(phones ?? []);
         customer.SetNote(input.Note);
         db.Customers.Add(customer);
         await db.SaveChangesAsync(cancellationToken);
@@ -34,7 +34,11 @@ public static class CustomerCommands
         db.Entry(customer).Property(c => c.Version).OriginalValue = expectedVersion;
         customer.Name = input.Name!.Trim();
         customer.Email = Clean(input.Email);
-        customer.SetPhones(phones);
+        if (phones is not null)
+        {
+            customer.SetPhones(phones);
+        }
+
         customer.SetNote(input.Note);
         db.Entry(customer).State = EntityState.Modified;
         try
@@ -139,7 +143,7 @@ public static class CustomerCommands
             Direction = input.Direction ?? ContactDirection.Inbound,
             Summary = PiiDetector.Mask(input.Summary!.Trim()),
             AgentId = actor.Id,
-            AgentName = actor.Name,
+            AgentName = actor.DisplayName ?? actor.Name,
             Reference = input.Reference?.Trim(),
         };
         db.ContactRecords.Add(record);

@@ -4,12 +4,16 @@ namespace Kefu.Web.Features.Customers;
 
 /// <summary>
 /// The editable fields of a customer, as sent to <c>POST</c> and <c>PUT /api/v1/customers</c>.
-/// <c>phone</c> is the primary number; <c>otherPhones</c> are further numbers.
+/// <c>phone</c> is the primary number; <c>otherPhones</c> are further numbers. On update, leaving out both
+/// keeps the stored numbers (a viewer who sees them masked cannot send them back); an empty <c>phone</c> clears them.
 /// </summary>
 public sealed record CustomerInput(string? Name, string? Phone, string? Email, string? Note, IReadOnlyList<string>? OtherPhones = null)
 {
-    /// <summary>Checks every field (PII first: seed 003 §3.1) and returns the normalized phone list; throws 400 naming each field.</summary>
-    public IReadOnlyList<string> Validate()
+    /// <summary>
+    /// Checks every field (PII first: seed 003 §3.1) and returns the normalized phone list, or null when no phone
+    /// field was sent at all; throws 400 naming each field.
+    /// </summary>
+    public IReadOnlyList<string>? Validate()
     {
         var errors = new FieldErrors()
             .Required("name", Name, 100).NoPii("name", Name)
@@ -47,7 +51,7 @@ public sealed record CustomerInput(string? Name, string? Phone, string? Email, s
         }
 
         errors.ThrowIfAny();
-        return phones;
+        return Phone is null && OtherPhones is null ? null : phones;
     }
 
     private static void AddPhone(FieldErrors errors, string field, string? raw, List<string> phones)

@@ -160,9 +160,9 @@ public static class KefuHost
     {
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
-        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
-        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api") && !c.Request.Path.StartsWithSegments("/health") && !c.Request.Path.StartsWithSegments("/openapi") && !c.Request.Path.StartsWithSegments("/metrics"),
-            ui => ui.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        // Machine endpoints answer errors with problem details; pages re-execute to the not-found page.
+        app.UseWhen(IsMachineEndpoint, api => api.UseStatusCodePages());
+        app.UseWhen(c => !IsMachineEndpoint(c), ui => ui.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();
@@ -193,6 +193,11 @@ public static class KefuHost
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
+
+    private static bool IsMachineEndpoint(HttpContext context) =>
+        context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/account")
+        || context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/openapi")
+        || context.Request.Path.StartsWithSegments("/metrics");
 
     /// <summary>Migrates the store (unless disabled), ensures roles and departments, and seeds demo data in demo mode.</summary>
     public static async Task PrepareStoreAsync(this WebApplication app)

@@ -14,7 +14,8 @@ public static class AuthApi
     {
         var group = routes.MapGroup("/api/v1/auth").WithTags("Auth");
         group.MapPost("/token", IssueToken).AllowAnonymous().RequireRateLimiting(RateLimits.Login)
-            .WithName("IssueToken").WithSummary("Exchange a user name and password for an API bearer token.");
+            .WithName("IssueToken").WithSummary("Exchange a user name and password for an API bearer token.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapGet("/me", Me).RequireAuthorization(KefuPolicies.Staff)
             .WithName("GetCurrentUser").WithSummary("The signed-in user, their roles and department.");
         group.MapGet("/tokens", ListTokens).RequireAuthorization(KefuPolicies.Staff)

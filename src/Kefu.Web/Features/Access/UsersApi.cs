@@ -11,7 +11,8 @@ public static class UsersApi
 {
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/users").WithTags("Users").RequireAuthorization(KefuPolicies.SupervisorOrAdmin);
+        var group = routes.MapGroup("/api/v1/users").WithTags("Users").RequireAuthorization(KefuPolicies.SupervisorOrAdmin)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapGet("/", List).WithName("ListUsers").WithSummary("Staff accounts with their roles and departments.");
         group.MapPost("/", Create).RequireAuthorization(KefuPolicies.Admin).WithName("CreateUser")
             .WithSummary("Create a staff account with one role (Agent, Supervisor, QA, Admin) and a department.");

@@ -13,7 +13,8 @@ public static class AuditApi
 {
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/audit").WithTags("Audit").RequireAuthorization(KefuPolicies.AuditRead);
+        var group = routes.MapGroup("/api/v1/audit").WithTags("Audit").RequireAuthorization(KefuPolicies.AuditRead)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapGet("/", List).WithName("ListAuditEntries")
             .WithSummary("Audit entries, newest first, filtered by entityType, entityId, userName or userId and a time range; paged.");
         return routes;

@@ -12,19 +12,27 @@ public static class CustomersApi
 {
     public static IEndpointRouteBuilder MapCustomersApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/customers").WithTags("Customers").RequireAuthorization(KefuPolicies.Staff);
+        var group = routes.MapGroup("/api/v1/customers").WithTags("Customers").RequireAuthorization(KefuPolicies.Staff)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapGet("/", Search).WithName("SearchCustomers")
-            .WithSummary("Search customers by phone number, name, e-mail or order number; paged (page, pageSize).");
+            .WithSummary("Search customers by phone number, name, e-mail or order number; paged (page, pageSize).")
+            .ProducesValidationProblem();
         group.MapPost("/", Create).RequireAuthorization(KefuPolicies.CustomerWrite).WithName("CreateCustomer")
-            .WithSummary("Create a customer. ID numbers, full bank-card numbers and passwords are refused in name/phone/email and masked in note.");
-        group.MapGet("/{id:guid}", Get).WithName("GetCustomer").WithSummary("A customer with phones and orders; the ETag header carries its version.");
+            .WithSummary("Create a customer. ID numbers, full bank-card numbers and passwords are refused in name/phone/email and masked in note.")
+            .ProducesValidationProblem();
+        group.MapGet("/{id:guid}", Get).WithName("GetCustomer").WithSummary("A customer with phones and orders; the ETag header carries its version.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPut("/{id:guid}", Update).RequireAuthorization(KefuPolicies.CustomerWrite).WithName("UpdateCustomer")
-            .WithSummary("Replace a customer's editable fields. Requires If-Match with the ETag read before; a stale one gets 412.");
+            .WithSummary("Replace a customer's editable fields. Requires If-Match with the ETag read before; a stale one gets 412.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired);
         group.MapPost("/{id:guid}/orders", AddOrder).RequireAuthorization(KefuPolicies.CustomerWrite).WithName("AddCustomerOrder")
-            .WithSummary("Add an order (number, amount, currency, placedAt) to a customer.");
+            .WithSummary("Add an order (number, amount, currency, placedAt) to a customer.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id:guid}/contacts", Contacts).WithName("ListCustomerContacts").WithSummary("The customer's contact history, newest first; paged.");
         group.MapPost("/{id:guid}/contacts", AddContact).RequireAuthorization(KefuPolicies.CustomerWrite).WithName("RecordCustomerContact")
-            .WithSummary("Record a contact with the customer; the summary is stored with personal data masked.");
+            .WithSummary("Record a contact with the customer; the summary is stored with personal data masked.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 

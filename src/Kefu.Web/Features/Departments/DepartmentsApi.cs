@@ -12,7 +12,8 @@ public static class DepartmentsApi
 {
     public static IEndpointRouteBuilder MapDepartmentsApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/departments").WithTags("Departments").RequireAuthorization(KefuPolicies.Staff);
+        var group = routes.MapGroup("/api/v1/departments").WithTags("Departments").RequireAuthorization(KefuPolicies.Staff)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapGet("/", List).WithName("ListDepartments").WithSummary("All departments.");
         group.MapPost("/", Create).RequireAuthorization(KefuPolicies.Admin).WithName("CreateDepartment").WithSummary("Add a department.")
             .ProducesValidationProblem();

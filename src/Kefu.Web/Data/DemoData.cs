@@ -1,4 +1,5 @@
 using Kefu.Web.Features.Access;
+using Kefu.Web.Features.Complaints;
 using Kefu.Web.Features.Customers;
 using Kefu.Web.Features.Departments;
 using Kefu.Web.Infrastructure;
@@ -33,6 +34,19 @@ public static class DemoData
         if (!await db.Departments.AnyAsync(cancellationToken))
         {
             db.Departments.AddRange(Department.Defaults.Select(d => new Department { Id = Ids.New(), Code = d.Code, Name = d.Name }));
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        if (!await db.ComplaintCategories.AnyAsync(cancellationToken))
+        {
+            var ids = new Dictionary<string, Guid>(StringComparer.Ordinal);
+            var order = 0;
+            foreach (var (code, name, parent) in ComplaintCategory.Defaults)
+            {
+                ids[code] = Ids.New();
+                db.ComplaintCategories.Add(new ComplaintCategory { Id = ids[code], Code = code, Name = name, ParentId = parent is null ? null : ids[parent], SortOrder = ++order });
+            }
+
             await db.SaveChangesAsync(cancellationToken);
         }
     }

@@ -1,5 +1,6 @@
 using Kefu.Web.Features.Access;
 using Kefu.Web.Features.Audit;
+using Kefu.Web.Features.Complaints;
 using Kefu.Web.Features.Customers;
 using Kefu.Web.Features.Departments;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -23,6 +24,11 @@ public class KefuDbContext(DbContextOptions<KefuDbContext> options)
     public DbSet<CustomerOrder> CustomerOrders => Set<CustomerOrder>();
     public DbSet<ContactRecord> ContactRecords => Set<ContactRecord>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<Complaint> Complaints => Set<Complaint>();
+    public DbSet<ComplaintCategory> ComplaintCategories => Set<ComplaintCategory>();
+    public DbSet<ComplaintEvent> ComplaintEvents => Set<ComplaintEvent>();
+    public DbSet<ComplaintTransfer> ComplaintTransfers => Set<ComplaintTransfer>();
+    public DbSet<InternalInquiry> InternalInquiries => Set<InternalInquiry>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -31,6 +37,14 @@ public class KefuDbContext(DbContextOptions<KefuDbContext> options)
         foreach (var entity in builder.Model.GetEntityTypes().Where(e => typeof(IVersioned).IsAssignableFrom(e.ClrType)))
         {
             builder.Entity(entity.ClrType).Property(nameof(IVersioned.Version)).IsConcurrencyToken();
+        }
+
+        // Ids come from Ids.New() before an entity is added. Declaring them not store-generated lets EF Core treat a
+        // new child found in a tracked parent's collection as Added (it would otherwise take it for an existing row).
+        foreach (var key in builder.Model.GetEntityTypes().Select(e => e.FindPrimaryKey()).OfType<Microsoft.EntityFrameworkCore.Metadata.IMutableKey>()
+                     .Where(k => k.Properties is [{ ClrType: var type }] && type == typeof(Guid)))
+        {
+            key.Properties[0].ValueGenerated = Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.Never;
         }
     }
 

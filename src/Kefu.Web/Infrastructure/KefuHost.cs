@@ -3,6 +3,7 @@ using Kefu.Web.Components;
 using Kefu.Web.Data;
 using Kefu.Web.Features.Access;
 using Kefu.Web.Features.Audit;
+using Kefu.Web.Features.Complaints;
 using Kefu.Web.Features.Customers;
 using Kefu.Web.Features.Departments;
 using Microsoft.AspNetCore.Authentication;
@@ -50,6 +51,7 @@ public static class KefuHost
 
         services.AddKefuStore(configuration, builder.Environment.ContentRootPath);
         services.AddKefuRateLimits(configuration);
+        services.Configure<ComplaintRules>(configuration.GetSection("Kefu:Complaints"));
         services.AddDataProtection().SetApplicationName("Kefu").PersistKeysToDbContext<KefuDbContext>();
 
         services.AddIdentityCore<KefuUser>(o =>
@@ -98,7 +100,9 @@ public static class KefuHost
             .AddPolicy(KefuPolicies.Admin, p => p.RequireRole(KefuRoles.Admin))
             .AddPolicy(KefuPolicies.SupervisorOrAdmin, p => p.RequireRole(KefuRoles.Supervisor, KefuRoles.Admin))
             .AddPolicy(KefuPolicies.CustomerWrite, p => p.RequireRole(KefuRoles.Agent, KefuRoles.Supervisor, KefuRoles.Admin))
-            .AddPolicy(KefuPolicies.AuditRead, p => p.RequireRole(KefuRoles.Admin));
+            .AddPolicy(KefuPolicies.AuditRead, p => p.RequireRole(KefuRoles.Admin))
+            .AddPolicy(KefuPolicies.ComplaintWrite, p => p.RequireRole(KefuRoles.Agent, KefuRoles.Supervisor, KefuRoles.Admin))
+            .AddPolicy(KefuPolicies.Supervisor, p => p.RequireRole(KefuRoles.Supervisor));
         services.AddCascadingAuthenticationState();
 
         services.AddLocalization(o => o.ResourcesPath = "Resources");
@@ -187,6 +191,7 @@ public static class KefuHost
         api.MapDepartmentsApi();
         api.MapCustomersApi();
         api.MapAuditApi();
+        api.MapComplaintsApi();
         app.MapAccountEndpoints();
 
         app.MapStaticAssets();

@@ -14,6 +14,7 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
         {
             FieldValidationException v => new ValidationProblemDetails(v.Errors) { Status = v.StatusCode, Title = v.Title, Detail = v.Message },
             StaleVersionException s => Stale(httpContext, s),
+            Features.Complaints.GatesNotMetException g => Gates(g),
             ConflictException c => WithReasons(new ProblemDetails { Status = c.StatusCode, Title = c.Title, Detail = c.Message }, c.Reasons),
             DomainException d => new ProblemDetails { Status = d.StatusCode, Title = d.Title, Detail = d.Message },
             DbUpdateConcurrencyException => new ProblemDetails
@@ -49,6 +50,14 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
         context.Response.Headers.ETag = ETags.Format(s.CurrentVersion);
         var problem = new ProblemDetails { Status = s.StatusCode, Title = s.Title, Detail = s.Message };
         problem.Extensions["currentVersion"] = s.CurrentVersion;
+        return problem;
+    }
+
+    private static ProblemDetails Gates(Features.Complaints.GatesNotMetException g)
+    {
+        var problem = new ProblemDetails { Status = g.StatusCode, Title = g.Title, Detail = g.Message };
+        problem.Extensions["step"] = g.Step.ToString();
+        problem.Extensions["unmetGates"] = g.UnmetGates;
         return problem;
     }
 

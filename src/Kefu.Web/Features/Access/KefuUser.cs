@@ -46,5 +46,7 @@ public static class KefuPolicies
     public const string Admin = "AdminOnly";
     public const string SupervisorOrAdmin = "SupervisorOrAdmin";
     public const string CustomerWrite = "CustomerWrite";
+    public const string ComplaintWrite = "ComplaintWrite";
+    public const string Supervisor = "SupervisorOnly";
     public const string AuditRead = "AuditRead";
 }

@@ -44,6 +44,29 @@ namespace Kefu.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ComplaintCategories",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ParentId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    SortOrder = table.Column<int>(type: "INTEGER", nullable: false),
+                    Version = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ComplaintCategories", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ComplaintCategories_ComplaintCategories_ParentId",
+                        column: x => x.ParentId,
+                        principalTable: "ComplaintCategories",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Customers",
                 columns: table => new
                 {
@@ -325,6 +348,219 @@ namespace Kefu.Migrations.Sqlite.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "Complaints",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Number = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    CustomerId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    CategoryId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Severity = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Urgency = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Summary = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    Step = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    OwnerId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    OwnerDepartmentId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    IsRepeat = table.Column<bool>(type: "INTEGER", nullable: false),
+                    RepeatOfId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    IsEscalated = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ReopenCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    ClosedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CoreProblem = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    ContactGoal = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    KnownPitfalls = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    SeniorAdviceSought = table.Column<bool>(type: "INTEGER", nullable: false),
+                    SeniorAdviceNote = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    IntroductionGiven = table.Column<bool>(type: "INTEGER", nullable: false),
+                    EventTime = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    EventPlace = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    PeopleInvolved = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    EventCause = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    CustomerImpact = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    EvidenceNotes = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    EmotionNotes = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    Demands = table.Column<string>(type: "TEXT", nullable: false),
+                    DemandsConfirmedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    PromisedReplyAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ReplyContact = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    FactSummary = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    RootCause = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    Verdict = table.Column<string>(type: "TEXT", maxLength: 24, nullable: true),
+                    PlanKind = table.Column<string>(type: "TEXT", maxLength: 24, nullable: true),
+                    PlanDescription = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    PlanObligations = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    PlanBottomLine = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    PlanAmount = table.Column<decimal>(type: "TEXT", precision: 18, scale: 2, nullable: true),
+                    PlanCurrency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    PlanExecutorId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    PlanDeadline = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    PlanExpectedEffect = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    PlanApproval = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    PlanApprovedById = table.Column<Guid>(type: "TEXT", nullable: true),
+                    PlanApprovalReason = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    ExplainedOnCallAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CustomerConfirmedDoneAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    PaymentReceivedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ReviewCause = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    ReviewCompanyRisk = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    ReviewImprovements = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    Version = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Complaints", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Complaints_AspNetUsers_OwnerId",
+                        column: x => x.OwnerId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Complaints_ComplaintCategories_CategoryId",
+                        column: x => x.CategoryId,
+                        principalTable: "ComplaintCategories",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Complaints_Customers_CustomerId",
+                        column: x => x.CustomerId,
+                        principalTable: "Customers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ComplaintEvents",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ComplaintId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    ActorId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ActorName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ComplaintEvents", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ComplaintEvents_Complaints_ComplaintId",
+                        column: x => x.ComplaintId,
+                        principalTable: "Complaints",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ComplaintTransfers",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ComplaintId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    FromUserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ToUserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ToDepartmentId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    ByUserId = table.Column<Guid>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ComplaintTransfers", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ComplaintTransfers_Complaints_ComplaintId",
+                        column: x => x.ComplaintId,
+                        principalTable: "Complaints",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Disagreement",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ComplaintId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    InquiryId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    Validity = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Disagreement", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Disagreement_Complaints_ComplaintId",
+                        column: x => x.ComplaintId,
+                        principalTable: "Complaints",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "InternalInquiries",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ComplaintId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    DepartmentId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    KeyFacts = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    Feedback = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    FeedbackAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    NoObjectionAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ConfirmedBy = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_InternalInquiries", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_InternalInquiries_Complaints_ComplaintId",
+                        column: x => x.ComplaintId,
+                        principalTable: "Complaints",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_InternalInquiries_Departments_DepartmentId",
+                        column: x => x.DepartmentId,
+                        principalTable: "Departments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ResponsibilityFinding",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ComplaintId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Side = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    DepartmentId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    PersonName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    PolicyBasis = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ResponsibilityFinding", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ResponsibilityFinding_Complaints_ComplaintId",
+                        column: x => x.ComplaintId,
+                        principalTable: "Complaints",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_ResponsibilityFinding_Departments_DepartmentId",
+                        column: x => x.DepartmentId,
+                        principalTable: "Departments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_ApiTokens_TokenHash",
                 table: "ApiTokens",
@@ -394,6 +630,58 @@ namespace Kefu.Migrations.Sqlite.Migrations
                 columns: new[] { "EntityType", "EntityId", "At" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ComplaintCategories_Code",
+                table: "ComplaintCategories",
+                column: "Code",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ComplaintCategories_ParentId",
+                table: "ComplaintCategories",
+                column: "ParentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ComplaintEvents_ComplaintId_At",
+                table: "ComplaintEvents",
+                columns: new[] { "ComplaintId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Complaints_CategoryId",
+                table: "Complaints",
+                column: "CategoryId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Complaints_CustomerId_CategoryId_CreatedAt",
+                table: "Complaints",
+                columns: new[] { "CustomerId", "CategoryId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Complaints_Number",
+                table: "Complaints",
+                column: "Number",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Complaints_OwnerId_Step",
+                table: "Complaints",
+                columns: new[] { "OwnerId", "Step" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Complaints_PlanApproval",
+                table: "Complaints",
+                column: "PlanApproval");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Complaints_Step_UpdatedAt",
+                table: "Complaints",
+                columns: new[] { "Step", "UpdatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ComplaintTransfers_ComplaintId_At",
+                table: "ComplaintTransfers",
+                columns: new[] { "ComplaintId", "At" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ContactRecords_CustomerId_At",
                 table: "ContactRecords",
                 columns: new[] { "CustomerId", "At" });
@@ -440,6 +728,31 @@ namespace Kefu.Migrations.Sqlite.Migrations
                 table: "Departments",
                 column: "Name",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Disagreement_ComplaintId",
+                table: "Disagreement",
+                column: "ComplaintId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_InternalInquiries_ComplaintId",
+                table: "InternalInquiries",
+                column: "ComplaintId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_InternalInquiries_DepartmentId",
+                table: "InternalInquiries",
+                column: "DepartmentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ResponsibilityFinding_ComplaintId",
+                table: "ResponsibilityFinding",
+                column: "ComplaintId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ResponsibilityFinding_DepartmentId",
+                table: "ResponsibilityFinding",
+                column: "DepartmentId");
         }
 
         /// <inheritdoc />
@@ -467,6 +780,12 @@ namespace Kefu.Migrations.Sqlite.Migrations
                 name: "AuditEntries");
 
             migrationBuilder.DropTable(
+                name: "ComplaintEvents");
+
+            migrationBuilder.DropTable(
+                name: "ComplaintTransfers");
+
+            migrationBuilder.DropTable(
                 name: "ContactRecords");
 
             migrationBuilder.DropTable(
@@ -479,10 +798,25 @@ namespace Kefu.Migrations.Sqlite.Migrations
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
+                name: "Disagreement");
+
+            migrationBuilder.DropTable(
+                name: "InternalInquiries");
+
+            migrationBuilder.DropTable(
+                name: "ResponsibilityFinding");
+
+            migrationBuilder.DropTable(
                 name: "AspNetRoles");
 
             migrationBuilder.DropTable(
+                name: "Complaints");
+
+            migrationBuilder.DropTable(
                 name: "AspNetUsers");
+
+            migrationBuilder.DropTable(
+                name: "ComplaintCategories");
 
             migrationBuilder.DropTable(
                 name: "Customers");

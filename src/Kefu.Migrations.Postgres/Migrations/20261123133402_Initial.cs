@@ -1,4 +1,5 @@
 ﻿using System;
+using System.Collections.Generic;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
@@ -42,6 +43,29 @@ namespace Kefu.Migrations.Postgres.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_AuditEntries", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ComplaintCategories",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ParentId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    IsActive = table.Column<bool>(type: "boolean", nullable: false),
+                    SortOrder = table.Column<int>(type: "integer", nullable: false),
+                    Version = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ComplaintCategories", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ComplaintCategories_ComplaintCategories_ParentId",
+                        column: x => x.ParentId,
+                        principalTable: "ComplaintCategories",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -326,6 +350,219 @@ namespace Kefu.Migrations.Postgres.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "Complaints",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Number = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    CustomerId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Channel = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    CategoryId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Severity = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Urgency = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Summary = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    Step = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    OwnerId = table.Column<Guid>(type: "uuid", nullable: false),
+                    OwnerDepartmentId = table.Column<Guid>(type: "uuid", nullable: true),
+                    IsRepeat = table.Column<bool>(type: "boolean", nullable: false),
+                    RepeatOfId = table.Column<Guid>(type: "uuid", nullable: true),
+                    IsEscalated = table.Column<bool>(type: "boolean", nullable: false),
+                    ReopenCount = table.Column<int>(type: "integer", nullable: false),
+                    ClosedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    CoreProblem = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    ContactGoal = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    KnownPitfalls = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    SeniorAdviceSought = table.Column<bool>(type: "boolean", nullable: false),
+                    SeniorAdviceNote = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    IntroductionGiven = table.Column<bool>(type: "boolean", nullable: false),
+                    EventTime = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    EventPlace = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    PeopleInvolved = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    EventCause = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    CustomerImpact = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    EvidenceNotes = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    EmotionNotes = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    Demands = table.Column<List<string>>(type: "text[]", nullable: false),
+                    DemandsConfirmedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    PromisedReplyAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    ReplyContact = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    FactSummary = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    RootCause = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    Verdict = table.Column<string>(type: "character varying(24)", maxLength: 24, nullable: true),
+                    PlanKind = table.Column<string>(type: "character varying(24)", maxLength: 24, nullable: true),
+                    PlanDescription = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    PlanObligations = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    PlanBottomLine = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    PlanAmount = table.Column<decimal>(type: "numeric(18,2)", precision: 18, scale: 2, nullable: true),
+                    PlanCurrency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    PlanExecutorId = table.Column<Guid>(type: "uuid", nullable: true),
+                    PlanDeadline = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    PlanExpectedEffect = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    PlanApproval = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    PlanApprovedById = table.Column<Guid>(type: "uuid", nullable: true),
+                    PlanApprovalReason = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    ExplainedOnCallAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    CustomerConfirmedDoneAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    PaymentReceivedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    ReviewCause = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    ReviewCompanyRisk = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    ReviewImprovements = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    Version = table.Column<Guid>(type: "uuid", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Complaints", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Complaints_AspNetUsers_OwnerId",
+                        column: x => x.OwnerId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Complaints_ComplaintCategories_CategoryId",
+                        column: x => x.CategoryId,
+                        principalTable: "ComplaintCategories",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Complaints_Customers_CustomerId",
+                        column: x => x.CustomerId,
+                        principalTable: "Customers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ComplaintEvents",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ComplaintId = table.Column<Guid>(type: "uuid", nullable: false),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Text = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    ActorId = table.Column<Guid>(type: "uuid", nullable: true),
+                    ActorName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ComplaintEvents", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ComplaintEvents_Complaints_ComplaintId",
+                        column: x => x.ComplaintId,
+                        principalTable: "Complaints",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ComplaintTransfers",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ComplaintId = table.Column<Guid>(type: "uuid", nullable: false),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    FromUserId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ToUserId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ToDepartmentId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Reason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    ByUserId = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ComplaintTransfers", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ComplaintTransfers_Complaints_ComplaintId",
+                        column: x => x.ComplaintId,
+                        principalTable: "Complaints",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Disagreement",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ComplaintId = table.Column<Guid>(type: "uuid", nullable: false),
+                    InquiryId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Description = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    Validity = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Disagreement", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Disagreement_Complaints_ComplaintId",
+                        column: x => x.ComplaintId,
+                        principalTable: "Complaints",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "InternalInquiries",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ComplaintId = table.Column<Guid>(type: "uuid", nullable: false),
+                    DepartmentId = table.Column<Guid>(type: "uuid", nullable: false),
+                    KeyFacts = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    Feedback = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    FeedbackAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    NoObjectionAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    ConfirmedBy = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_InternalInquiries", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_InternalInquiries_Complaints_ComplaintId",
+                        column: x => x.ComplaintId,
+                        principalTable: "Complaints",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_InternalInquiries_Departments_DepartmentId",
+                        column: x => x.DepartmentId,
+                        principalTable: "Departments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ResponsibilityFinding",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ComplaintId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Side = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Description = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    DepartmentId = table.Column<Guid>(type: "uuid", nullable: true),
+                    PersonName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    PolicyBasis = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ResponsibilityFinding", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ResponsibilityFinding_Complaints_ComplaintId",
+                        column: x => x.ComplaintId,
+                        principalTable: "Complaints",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_ResponsibilityFinding_Departments_DepartmentId",
+                        column: x => x.DepartmentId,
+                        principalTable: "Departments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_ApiTokens_TokenHash",
                 table: "ApiTokens",
@@ -395,6 +632,58 @@ namespace Kefu.Migrations.Postgres.Migrations
                 columns: new[] { "EntityType", "EntityId", "At" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ComplaintCategories_Code",
+                table: "ComplaintCategories",
+                column: "Code",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ComplaintCategories_ParentId",
+                table: "ComplaintCategories",
+                column: "ParentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ComplaintEvents_ComplaintId_At",
+                table: "ComplaintEvents",
+                columns: new[] { "ComplaintId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Complaints_CategoryId",
+                table: "Complaints",
+                column: "CategoryId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Complaints_CustomerId_CategoryId_CreatedAt",
+                table: "Complaints",
+                columns: new[] { "CustomerId", "CategoryId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Complaints_Number",
+                table: "Complaints",
+                column: "Number",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Complaints_OwnerId_Step",
+                table: "Complaints",
+                columns: new[] { "OwnerId", "Step" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Complaints_PlanApproval",
+                table: "Complaints",
+                column: "PlanApproval");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Complaints_Step_UpdatedAt",
+                table: "Complaints",
+                columns: new[] { "Step", "UpdatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ComplaintTransfers_ComplaintId_At",
+                table: "ComplaintTransfers",
+                columns: new[] { "ComplaintId", "At" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ContactRecords_CustomerId_At",
                 table: "ContactRecords",
                 columns: new[] { "CustomerId", "At" });
@@ -441,6 +730,31 @@ namespace Kefu.Migrations.Postgres.Migrations
                 table: "Departments",
                 column: "Name",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Disagreement_ComplaintId",
+                table: "Disagreement",
+                column: "ComplaintId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_InternalInquiries_ComplaintId",
+                table: "InternalInquiries",
+                column: "ComplaintId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_InternalInquiries_DepartmentId",
+                table: "InternalInquiries",
+                column: "DepartmentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ResponsibilityFinding_ComplaintId",
+                table: "ResponsibilityFinding",
+                column: "ComplaintId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ResponsibilityFinding_DepartmentId",
+                table: "ResponsibilityFinding",
+                column: "DepartmentId");
         }
 
         /// <inheritdoc />
@@ -468,6 +782,12 @@ namespace Kefu.Migrations.Postgres.Migrations
                 name: "AuditEntries");
 
             migrationBuilder.DropTable(
+                name: "ComplaintEvents");
+
+            migrationBuilder.DropTable(
+                name: "ComplaintTransfers");
+
+            migrationBuilder.DropTable(
                 name: "ContactRecords");
 
             migrationBuilder.DropTable(
@@ -480,10 +800,25 @@ namespace Kefu.Migrations.Postgres.Migrations
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
+                name: "Disagreement");
+
+            migrationBuilder.DropTable(
+                name: "InternalInquiries");
+
+            migrationBuilder.DropTable(
+                name: "ResponsibilityFinding");
+
+            migrationBuilder.DropTable(
                 name: "AspNetRoles");
 
             migrationBuilder.DropTable(
+                name: "Complaints");
+
+            migrationBuilder.DropTable(
                 name: "AspNetUsers");
+
+            migrationBuilder.DropTable(
+                name: "ComplaintCategories");
 
             migrationBuilder.DropTable(
                 name: "Customers");

@@ -3,6 +3,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Kefu.Tests.Shared;
 
@@ -14,8 +17,24 @@ public class KefuAppFactory : WebApplicationFactory<Program>
 {
     public const string DemoPassword = "Kefu2026!";
     private readonly ConcurrentDictionary<string, string> tokens = new(StringComparer.Ordinal);
+    private readonly bool ownsStore;
 
-    public TestStore Store { get; } = new();
+    public KefuAppFactory()
+        : this(new TestStore(), ownsStore: true)
+    {
+    }
+
+    /// <summary>A second app on the same store (another instance of a scale-out deployment).</summary>
+    public KefuAppFactory(TestStore store, bool ownsStore)
+    {
+        Store = store;
+        this.ownsStore = ownsStore;
+    }
+
+    public TestStore Store { get; }
+
+    /// <summary>When set, the app runs on this clock instead of the system's (and background jobs are off).</summary>
+    public Microsoft.Extensions.Time.Testing.FakeTimeProvider? Clock { get; init; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -29,6 +48,16 @@ public class KefuAppFactory : WebApplicationFactory<Program>
 
         builder.UseSetting("Kefu:DemoData", "true");
         builder.UseSetting("Kefu:RateLimits:LoginPerMinute", "100000");
+        if (Clock is not null)
+        {
+            builder.UseSetting("Kefu:Jobs:Enabled", "false");
+            builder.ConfigureServices(services =>
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton<TimeProvider>(Clock);
+            });
+        }
+
         if (ServeStaticAssets)
         {
             // Outside Development the host serves only published assets; a browser needs the CSS and scripts.
@@ -58,7 +87,7 @@ public class KefuAppFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing)
+        if (disposing && ownsStore)
         {
             Store.Dispose();
         }

@@ -29,6 +29,9 @@ public class KefuDbContext(DbContextOptions<KefuDbContext> options)
     public DbSet<ComplaintEvent> ComplaintEvents => Set<ComplaintEvent>();
     public DbSet<ComplaintTransfer> ComplaintTransfers => Set<ComplaintTransfer>();
     public DbSet<InternalInquiry> InternalInquiries => Set<InternalInquiry>();
+    public DbSet<ComplaintDeadline> ComplaintDeadlines => Set<ComplaintDeadline>();
+    public DbSet<ReturnVisit> ReturnVisits => Set<ReturnVisit>();
+    public DbSet<Features.Notifications.Notification> Notifications => Set<Features.Notifications.Notification>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -65,10 +65,12 @@ public static class StoreSetup
         LoadMigrationAssemblies();
         services.AddScoped<VersionStampInterceptor>();
         services.AddScoped<AuditInterceptor>();
+        services.AddScoped<ComplaintDeadlineInterceptor>();
         services.AddDbContext<KefuDbContext>((sp, options) =>
         {
             Configure(options, provider, connectionString);
-            options.AddInterceptors(sp.GetRequiredService<VersionStampInterceptor>(), sp.GetRequiredService<AuditInterceptor>());
+            // Order matters: deadlines first (they add rows), then versions and times, then the audit of it all.
+            options.AddInterceptors(sp.GetRequiredService<ComplaintDeadlineInterceptor>(), sp.GetRequiredService<VersionStampInterceptor>(), sp.GetRequiredService<AuditInterceptor>());
         });
         services.AddSingleton(new StoreInfo(provider, connectionString));
         return services;

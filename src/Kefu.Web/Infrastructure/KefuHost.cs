@@ -6,6 +6,7 @@ using Kefu.Web.Features.Audit;
 using Kefu.Web.Features.Complaints;
 using Kefu.Web.Features.Customers;
 using Kefu.Web.Features.Departments;
+using Kefu.Web.Features.Notifications;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -52,6 +53,12 @@ public static class KefuHost
         services.AddKefuStore(configuration, builder.Environment.ContentRootPath);
         services.AddKefuRateLimits(configuration);
         services.Configure<ComplaintRules>(configuration.GetSection("Kefu:Complaints"));
+        services.Configure<SlaOptions>(configuration.GetSection("Kefu:Sla"));
+        services.AddSingleton(sp => new BusinessCalendar(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SlaOptions>>().Value.BusinessHours));
+        if (configuration.GetValue("Kefu:Jobs:Enabled", true))
+        {
+            services.AddHostedService<Jobs.DeadlineSweeper>();
+        }
         services.AddDataProtection().SetApplicationName("Kefu").PersistKeysToDbContext<KefuDbContext>();
 
         services.AddIdentityCore<KefuUser>(o =>
@@ -192,6 +199,7 @@ public static class KefuHost
         api.MapCustomersApi();
         api.MapAuditApi();
         api.MapComplaintsApi();
+        api.MapNotificationsApi();
         app.MapAccountEndpoints();
 
         app.MapStaticAssets();

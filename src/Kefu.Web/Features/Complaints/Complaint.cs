@@ -104,6 +104,10 @@ public sealed class Complaint : IVersioned, ITimestamped
     public string? ReviewImprovements { get; set; }
 
     public List<ComplaintEvent> Timeline { get; set; } = [];
+    public List<ComplaintDeadline> Deadlines { get; set; } = [];
+
+    /// <summary>Set while the complaint waits on the customer (documents, a callback window): SLA clocks pause.</summary>
+    public DateTime? WaitingOnCustomerSince { get; set; }
     public Guid Version { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }

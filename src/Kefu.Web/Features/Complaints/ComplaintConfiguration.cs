@@ -48,6 +48,7 @@ internal sealed class ComplaintConfiguration : IEntityTypeConfiguration<Complain
         builder.HasMany(c => c.Disagreements).WithOne().HasForeignKey(i => i.ComplaintId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(c => c.Findings).WithOne().HasForeignKey(i => i.ComplaintId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(c => c.Timeline).WithOne().HasForeignKey(i => i.ComplaintId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(c => c.Deadlines).WithOne().HasForeignKey(i => i.ComplaintId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(c => new { c.OwnerId, c.Step });
         builder.HasIndex(c => new { c.CustomerId, c.CategoryId, c.CreatedAt });
         builder.HasIndex(c => new { c.Step, c.UpdatedAt });
@@ -57,8 +58,29 @@ internal sealed class ComplaintConfiguration : IEntityTypeConfiguration<Complain
 
 internal sealed class ComplaintChildConfiguration :
     IEntityTypeConfiguration<InternalInquiry>, IEntityTypeConfiguration<Disagreement>, IEntityTypeConfiguration<ResponsibilityFinding>,
-    IEntityTypeConfiguration<ComplaintEvent>, IEntityTypeConfiguration<ComplaintTransfer>, IEntityTypeConfiguration<ComplaintCategory>
+    IEntityTypeConfiguration<ComplaintEvent>, IEntityTypeConfiguration<ComplaintTransfer>, IEntityTypeConfiguration<ComplaintCategory>,
+    IEntityTypeConfiguration<ComplaintDeadline>, IEntityTypeConfiguration<ReturnVisit>
 {
+    public void Configure(EntityTypeBuilder<ComplaintDeadline> builder)
+    {
+        builder.HasKey(d => d.Id);
+        builder.Property(d => d.Kind).HasConversion<string>().HasMaxLength(16);
+        builder.Property(d => d.Description).HasMaxLength(500);
+        builder.Ignore(d => d.IsOpen);
+        builder.Ignore(d => d.Pauses);
+        // The sweeper's two questions: open deadlines by due time.
+        builder.HasIndex(d => new { d.MetAt, d.CancelledAt, d.DueAt });
+    }
+
+    public void Configure(EntityTypeBuilder<ReturnVisit> builder)
+    {
+        builder.HasKey(v => v.Id);
+        builder.Property(v => v.Answer).HasMaxLength(2000);
+        builder.Property(v => v.ByName).HasMaxLength(64);
+        builder.HasOne<Complaint>().WithMany().HasForeignKey(v => v.ComplaintId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(v => new { v.ComplaintId, v.At });
+    }
+
     public void Configure(EntityTypeBuilder<InternalInquiry> builder)
     {
         builder.HasKey(i => i.Id);

@@ -10,7 +10,7 @@ public static class ComplaintStore
 {
     public static async Task<Complaint> LoadAsync(KefuDbContext db, Guid id, CancellationToken cancellationToken) =>
         await db.Complaints
-            .Include(c => c.Inquiries).Include(c => c.Disagreements).Include(c => c.Findings).Include(c => c.Timeline)
+            .Include(c => c.Inquiries).Include(c => c.Disagreements).Include(c => c.Findings).Include(c => c.Timeline).Include(c => c.Deadlines)
             .AsSplitQuery()
             .SingleOrDefaultAsync(c => c.Id == id, cancellationToken)
         ?? throw new NotFoundException("Complaint", id);

@@ -29,8 +29,13 @@ public sealed record ComplaintView(
     IReadOnlyList<ComplaintView.TimelineEntry> Timeline,
     Guid Version,
     DateTime CreatedAt,
-    DateTime UpdatedAt)
+    DateTime UpdatedAt,
+    DateTime? WaitingOnCustomerSince,
+    IReadOnlyList<ComplaintView.DeadlineView> Deadlines)
 {
+    /// <summary>A tracked due time; <c>state</c> is Open, Met, Overdue (open and past due) or Cancelled.</summary>
+    public sealed record DeadlineView(Guid Id, DeadlineKind Kind, string Description, DateTime DueAt, DateTime? MetAt, DateTime? EscalatedAt, string State);
+
     public sealed record PreAssessmentRecord(string? CoreProblem, string? ContactGoal, string? KnownPitfalls, bool SeniorAdviceSought, string? SeniorAdviceNote);
 
     public sealed record FactsRecord(bool IntroductionGiven, string? EventTime, string? EventPlace, string? PeopleInvolved, string? EventCause,
@@ -69,7 +74,9 @@ public sealed record ComplaintView(
         new ReviewRecord(c.IsSpecial, c.ReviewCause, c.ReviewCompanyRisk, c.ReviewImprovements),
         ComplaintGates.For(c, rules),
         c.Timeline.OrderBy(t => t.At).ThenBy(t => t.Id).Select(t => new TimelineEntry(t.At, t.Kind, t.Text, t.ActorName)).ToList(),
-        c.Version, c.CreatedAt, c.UpdatedAt);
+        c.Version, c.CreatedAt, c.UpdatedAt, c.WaitingOnCustomerSince,
+        c.Deadlines.OrderBy(d => d.DueAt).Select(d => new DeadlineView(d.Id, d.Kind, d.Description, d.DueAt, d.MetAt, d.EscalatedAt,
+            d.CancelledAt is not null ? "Cancelled" : d.MetAt is not null ? "Met" : d.EscalatedAt is not null ? "Overdue" : "Open")).ToList());
 }
 
 /// <summary>A row of a complaint list.</summary>

@@ -63,6 +63,18 @@ public static class ComplaintsApi
             .WithSummary("Reopen a closed complaint with a reason; counts as a repeat complaint and returns to FactFinding.")
             .ProducesProblem(StatusCodes.Status409Conflict);
 
+        group.MapPost("/{id:guid}/callbacks", PromiseCallback).RequireAuthorization(write).WithName("PromiseCallback")
+            .WithSummary("Promise a callback (dueAt, or withinHours such as 2 or 24; bounded by Kefu:Sla:MaxCallbackHours). Tracked and escalated when missed.")
+            .ProducesValidationProblem();
+        group.MapPost("/{id:guid}/callbacks/{deadlineId:guid}/done", CompleteCallback).RequireAuthorization(write).WithName("CompleteCallback")
+            .WithSummary("Record that the promised callback was made.");
+        group.MapPost("/{id:guid}/waiting", WaitOnCustomer).RequireAuthorization(write).WithName("WaitOnCustomer")
+            .WithSummary("Start waiting on the customer (reason required): SLA clocks pause; promises to the customer keep running.");
+        group.MapPost("/{id:guid}/resume", Resume).RequireAuthorization(write).WithName("ResumeComplaint")
+            .WithSummary("Stop waiting on the customer: SLA deadlines move by the business time spent waiting.");
+        group.MapPost("/{id:guid}/return-visits", RecordReturnVisit).RequireAuthorization(write).WithName("RecordReturnVisit")
+            .WithSummary("回访 after closure: reached, resolved, satisfaction 1–5, the customer's answer.").ProducesValidationProblem();
+
         var categories = routes.MapGroup("/api/v1/complaint-categories").WithTags("Complaints").RequireAuthorization(KefuPolicies.Staff)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         categories.MapGet("/", ListCategories).WithName("ListComplaintCategories").WithSummary("The category tree (flat, with parentId).");
@@ -162,6 +174,27 @@ public static class ComplaintsApi
 
     internal static async Task<Ok<ComplaintView>> Reopen(Guid id, ComplaintActions.Reason input, HttpResponse response, ClaimsPrincipal user, KefuDbContext db, IOptions<ComplaintRules> rules, TimeProvider clock, CancellationToken cancellationToken) =>
         View(response, await ComplaintActions.ReopenAsync(db, id, input, CurrentActor.From(user), clock, cancellationToken), rules);
+
+    internal static async Task<Created<ComplaintView.DeadlineView>> PromiseCallback(Guid id, FollowUps.Callback input, ClaimsPrincipal user, KefuDbContext db, IOptions<SlaOptions> sla, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var d = await FollowUps.PromiseCallbackAsync(db, id, input, CurrentActor.From(user), sla.Value, clock, cancellationToken);
+        return TypedResults.Created($"/api/v1/complaints/{id}", new ComplaintView.DeadlineView(d.Id, d.Kind, d.Description, d.DueAt, d.MetAt, d.EscalatedAt, "Open"));
+    }
+
+    internal static async Task<Ok<ComplaintView>> CompleteCallback(Guid id, Guid deadlineId, FollowUps.Reason? input, HttpResponse response, ClaimsPrincipal user, KefuDbContext db, IOptions<ComplaintRules> rules, TimeProvider clock, CancellationToken cancellationToken) =>
+        View(response, await FollowUps.CompleteCallbackAsync(db, id, deadlineId, input ?? new FollowUps.Reason(null), CurrentActor.From(user), clock, cancellationToken), rules);
+
+    internal static async Task<Ok<ComplaintView>> WaitOnCustomer(Guid id, FollowUps.Reason input, HttpResponse response, ClaimsPrincipal user, KefuDbContext db, IOptions<ComplaintRules> rules, TimeProvider clock, CancellationToken cancellationToken) =>
+        View(response, await FollowUps.WaitOnCustomerAsync(db, id, input, CurrentActor.From(user), clock, cancellationToken), rules);
+
+    internal static async Task<Ok<ComplaintView>> Resume(Guid id, HttpResponse response, ClaimsPrincipal user, KefuDbContext db, IOptions<ComplaintRules> rules, TimeProvider clock, CancellationToken cancellationToken) =>
+        View(response, await FollowUps.ResumeAsync(db, id, CurrentActor.From(user), clock, cancellationToken), rules);
+
+    internal static async Task<Created<ReturnVisit>> RecordReturnVisit(Guid id, FollowUps.Visit input, ClaimsPrincipal user, KefuDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var visit = await FollowUps.RecordReturnVisitAsync(db, id, input, CurrentActor.From(user), clock, cancellationToken);
+        return TypedResults.Created($"/api/v1/complaints/{id}", visit);
+    }
 
     public sealed record CategoryView(Guid Id, Guid? ParentId, string Code, string Name, bool IsActive, int SortOrder);
 

@@ -25,7 +25,7 @@ public class KefuAppFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>A second app on the same store (another instance of a scale-out deployment).</summary>
-    public KefuAppFactory(TestStore store, bool ownsStore)
+    internal KefuAppFactory(TestStore store, bool ownsStore)
     {
         Store = store;
         this.ownsStore = ownsStore;

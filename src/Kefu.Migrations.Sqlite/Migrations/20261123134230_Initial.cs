@@ -406,6 +406,7 @@ namespace Kefu.Migrations.Sqlite.Migrations
                     ReviewCause = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
                     ReviewCompanyRisk = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
                     ReviewImprovements = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    WaitingOnCustomerSince = table.Column<DateTime>(type: "TEXT", nullable: true),
                     Version = table.Column<Guid>(type: "TEXT", nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
@@ -431,6 +432,55 @@ namespace Kefu.Migrations.Sqlite.Migrations
                         principalTable: "Customers",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Notifications",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    Link = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    ReadAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Notifications", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Notifications_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ComplaintDeadlines",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ComplaintId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    DueAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    MetAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    DueSoonNotifiedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    EscalatedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CancelledAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Version = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ComplaintDeadlines", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ComplaintDeadlines_Complaints_ComplaintId",
+                        column: x => x.ComplaintId,
+                        principalTable: "Complaints",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -561,6 +611,31 @@ namespace Kefu.Migrations.Sqlite.Migrations
                         onDelete: ReferentialAction.Restrict);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "ReturnVisits",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ComplaintId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Reached = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Resolved = table.Column<bool>(type: "INTEGER", nullable: true),
+                    Satisfaction = table.Column<int>(type: "INTEGER", nullable: true),
+                    Answer = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    ById = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ByName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ReturnVisits", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ReturnVisits_Complaints_ComplaintId",
+                        column: x => x.ComplaintId,
+                        principalTable: "Complaints",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_ApiTokens_TokenHash",
                 table: "ApiTokens",
@@ -639,6 +714,16 @@ namespace Kefu.Migrations.Sqlite.Migrations
                 name: "IX_ComplaintCategories_ParentId",
                 table: "ComplaintCategories",
                 column: "ParentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ComplaintDeadlines_ComplaintId",
+                table: "ComplaintDeadlines",
+                column: "ComplaintId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ComplaintDeadlines_MetAt_CancelledAt_DueAt",
+                table: "ComplaintDeadlines",
+                columns: new[] { "MetAt", "CancelledAt", "DueAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ComplaintEvents_ComplaintId_At",
@@ -745,6 +830,11 @@ namespace Kefu.Migrations.Sqlite.Migrations
                 column: "DepartmentId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Notifications_UserId_ReadAt_At",
+                table: "Notifications",
+                columns: new[] { "UserId", "ReadAt", "At" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ResponsibilityFinding_ComplaintId",
                 table: "ResponsibilityFinding",
                 column: "ComplaintId");
@@ -753,6 +843,11 @@ namespace Kefu.Migrations.Sqlite.Migrations
                 name: "IX_ResponsibilityFinding_DepartmentId",
                 table: "ResponsibilityFinding",
                 column: "DepartmentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReturnVisits_ComplaintId_At",
+                table: "ReturnVisits",
+                columns: new[] { "ComplaintId", "At" });
         }
 
         /// <inheritdoc />
@@ -780,6 +875,9 @@ namespace Kefu.Migrations.Sqlite.Migrations
                 name: "AuditEntries");
 
             migrationBuilder.DropTable(
+                name: "ComplaintDeadlines");
+
+            migrationBuilder.DropTable(
                 name: "ComplaintEvents");
 
             migrationBuilder.DropTable(
@@ -804,7 +902,13 @@ namespace Kefu.Migrations.Sqlite.Migrations
                 name: "InternalInquiries");
 
             migrationBuilder.DropTable(
+                name: "Notifications");
+
+            migrationBuilder.DropTable(
                 name: "ResponsibilityFinding");
+
+            migrationBuilder.DropTable(
+                name: "ReturnVisits");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");

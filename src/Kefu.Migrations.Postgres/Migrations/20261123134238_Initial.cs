@@ -408,6 +408,7 @@ namespace Kefu.Migrations.Postgres.Migrations
                     ReviewCause = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
                     ReviewCompanyRisk = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
                     ReviewImprovements = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    WaitingOnCustomerSince = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     Version = table.Column<Guid>(type: "uuid", nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
@@ -433,6 +434,55 @@ namespace Kefu.Migrations.Postgres.Migrations
                         principalTable: "Customers",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Notifications",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    UserId = table.Column<Guid>(type: "uuid", nullable: false),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Text = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    Link = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    ReadAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Notifications", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Notifications_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ComplaintDeadlines",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ComplaintId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    DueAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Description = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    MetAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    DueSoonNotifiedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    EscalatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    CancelledAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    Version = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ComplaintDeadlines", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ComplaintDeadlines_Complaints_ComplaintId",
+                        column: x => x.ComplaintId,
+                        principalTable: "Complaints",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -563,6 +613,31 @@ namespace Kefu.Migrations.Postgres.Migrations
                         onDelete: ReferentialAction.Restrict);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "ReturnVisits",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ComplaintId = table.Column<Guid>(type: "uuid", nullable: false),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Reached = table.Column<bool>(type: "boolean", nullable: false),
+                    Resolved = table.Column<bool>(type: "boolean", nullable: true),
+                    Satisfaction = table.Column<int>(type: "integer", nullable: true),
+                    Answer = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    ById = table.Column<Guid>(type: "uuid", nullable: true),
+                    ByName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ReturnVisits", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ReturnVisits_Complaints_ComplaintId",
+                        column: x => x.ComplaintId,
+                        principalTable: "Complaints",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_ApiTokens_TokenHash",
                 table: "ApiTokens",
@@ -641,6 +716,16 @@ namespace Kefu.Migrations.Postgres.Migrations
                 name: "IX_ComplaintCategories_ParentId",
                 table: "ComplaintCategories",
                 column: "ParentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ComplaintDeadlines_ComplaintId",
+                table: "ComplaintDeadlines",
+                column: "ComplaintId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ComplaintDeadlines_MetAt_CancelledAt_DueAt",
+                table: "ComplaintDeadlines",
+                columns: new[] { "MetAt", "CancelledAt", "DueAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ComplaintEvents_ComplaintId_At",
@@ -747,6 +832,11 @@ namespace Kefu.Migrations.Postgres.Migrations
                 column: "DepartmentId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Notifications_UserId_ReadAt_At",
+                table: "Notifications",
+                columns: new[] { "UserId", "ReadAt", "At" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ResponsibilityFinding_ComplaintId",
                 table: "ResponsibilityFinding",
                 column: "ComplaintId");
@@ -755,6 +845,11 @@ namespace Kefu.Migrations.Postgres.Migrations
                 name: "IX_ResponsibilityFinding_DepartmentId",
                 table: "ResponsibilityFinding",
                 column: "DepartmentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReturnVisits_ComplaintId_At",
+                table: "ReturnVisits",
+                columns: new[] { "ComplaintId", "At" });
         }
 
         /// <inheritdoc />
@@ -782,6 +877,9 @@ namespace Kefu.Migrations.Postgres.Migrations
                 name: "AuditEntries");
 
             migrationBuilder.DropTable(
+                name: "ComplaintDeadlines");
+
+            migrationBuilder.DropTable(
                 name: "ComplaintEvents");
 
             migrationBuilder.DropTable(
@@ -806,7 +904,13 @@ namespace Kefu.Migrations.Postgres.Migrations
                 name: "InternalInquiries");
 
             migrationBuilder.DropTable(
+                name: "Notifications");
+
+            migrationBuilder.DropTable(
                 name: "ResponsibilityFinding");
+
+            migrationBuilder.DropTable(
+                name: "ReturnVisits");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");

@@ -199,6 +199,7 @@ public static class KefuHost
         api.MapCustomersApi();
         api.MapAuditApi();
         api.MapComplaintsApi();
+        api.MapComplaintReports();
         api.MapNotificationsApi();
         app.MapAccountEndpoints();
 

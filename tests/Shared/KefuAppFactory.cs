@@ -48,6 +48,7 @@ public class KefuAppFactory : WebApplicationFactory<Program>
 
         builder.UseSetting("Kefu:DemoData", "true");
         builder.UseSetting("Kefu:RateLimits:LoginPerMinute", "100000");
+        builder.UseSetting("Kefu:Complaints:PublicSubmissionsPer10Minutes", PublicSubmissionLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (Clock is not null)
         {
             builder.UseSetting("Kefu:Jobs:Enabled", "false");
@@ -64,6 +65,9 @@ public class KefuAppFactory : WebApplicationFactory<Program>
             builder.UseStaticWebAssets();
         }
     }
+
+    /// <summary>Public complaint-form submissions allowed per address per 10 minutes (high by default for tests).</summary>
+    public int PublicSubmissionLimit { get; protected init; } = 100000;
 
     /// <summary>Serve wwwroot and package assets (MudBlazor, blazor.web.js) from the build output, for browser tests.</summary>
     public bool ServeStaticAssets { get; init; }

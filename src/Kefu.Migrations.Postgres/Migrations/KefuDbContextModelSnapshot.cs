@@ -198,6 +198,20 @@ namespace Kefu.Migrations.Postgres.Migrations
                     b.ToTable("AuditEntries", (string)null);
                 });
 
+            modelBuilder.Entity("Kefu.Web.Features.Complaints.AttachmentContent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<byte[]>("Bytes")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AttachmentContents", (string)null);
+                });
+
             modelBuilder.Entity("Kefu.Web.Features.Complaints.Complaint", b =>
                 {
                     b.Property<Guid>("Id")
@@ -398,6 +412,11 @@ namespace Kefu.Migrations.Postgres.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
+                    b.Property<string>("TrackingToken")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -433,6 +452,51 @@ namespace Kefu.Migrations.Postgres.Migrations
                     b.HasIndex("CustomerId", "CategoryId", "CreatedAt");
 
                     b.ToTable("Complaints");
+                });
+
+            modelBuilder.Entity("Kefu.Web.Features.Complaints.ComplaintAttachment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ComplaintId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime>("UploadedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UploadedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ComplaintId");
+
+                    b.ToTable("ComplaintAttachment");
                 });
 
             modelBuilder.Entity("Kefu.Web.Features.Complaints.ComplaintCategory", b =>
@@ -1115,6 +1179,15 @@ namespace Kefu.Migrations.Postgres.Migrations
                     b.Navigation("Department");
                 });
 
+            modelBuilder.Entity("Kefu.Web.Features.Complaints.AttachmentContent", b =>
+                {
+                    b.HasOne("Kefu.Web.Features.Complaints.ComplaintAttachment", null)
+                        .WithOne()
+                        .HasForeignKey("Kefu.Web.Features.Complaints.AttachmentContent", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Kefu.Web.Features.Complaints.Complaint", b =>
                 {
                     b.HasOne("Kefu.Web.Features.Complaints.ComplaintCategory", null)
@@ -1133,6 +1206,15 @@ namespace Kefu.Migrations.Postgres.Migrations
                         .WithMany()
                         .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Kefu.Web.Features.Complaints.ComplaintAttachment", b =>
+                {
+                    b.HasOne("Kefu.Web.Features.Complaints.Complaint", null)
+                        .WithMany()
+                        .HasForeignKey("ComplaintId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

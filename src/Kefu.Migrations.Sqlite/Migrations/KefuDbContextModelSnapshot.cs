@@ -192,6 +192,20 @@ namespace Kefu.Migrations.Sqlite.Migrations
                     b.ToTable("AuditEntries", (string)null);
                 });
 
+            modelBuilder.Entity("Kefu.Web.Features.Complaints.AttachmentContent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Bytes")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AttachmentContents", (string)null);
+                });
+
             modelBuilder.Entity("Kefu.Web.Features.Complaints.Complaint", b =>
                 {
                     b.Property<Guid>("Id")
@@ -392,6 +406,11 @@ namespace Kefu.Migrations.Sqlite.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TrackingToken")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
@@ -427,6 +446,51 @@ namespace Kefu.Migrations.Sqlite.Migrations
                     b.HasIndex("CustomerId", "CategoryId", "CreatedAt");
 
                     b.ToTable("Complaints");
+                });
+
+            modelBuilder.Entity("Kefu.Web.Features.Complaints.ComplaintAttachment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ComplaintId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UploadedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UploadedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ComplaintId");
+
+                    b.ToTable("ComplaintAttachment");
                 });
 
             modelBuilder.Entity("Kefu.Web.Features.Complaints.ComplaintCategory", b =>
@@ -1103,6 +1167,15 @@ namespace Kefu.Migrations.Sqlite.Migrations
                     b.Navigation("Department");
                 });
 
+            modelBuilder.Entity("Kefu.Web.Features.Complaints.AttachmentContent", b =>
+                {
+                    b.HasOne("Kefu.Web.Features.Complaints.ComplaintAttachment", null)
+                        .WithOne()
+                        .HasForeignKey("Kefu.Web.Features.Complaints.AttachmentContent", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Kefu.Web.Features.Complaints.Complaint", b =>
                 {
                     b.HasOne("Kefu.Web.Features.Complaints.ComplaintCategory", null)
@@ -1121,6 +1194,15 @@ namespace Kefu.Migrations.Sqlite.Migrations
                         .WithMany()
                         .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Kefu.Web.Features.Complaints.ComplaintAttachment", b =>
+                {
+                    b.HasOne("Kefu.Web.Features.Complaints.Complaint", null)
+                        .WithMany()
+                        .HasForeignKey("ComplaintId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

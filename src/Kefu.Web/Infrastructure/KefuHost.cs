@@ -54,6 +54,8 @@ public static class KefuHost
         services.AddKefuRateLimits(configuration);
         services.Configure<ComplaintRules>(configuration.GetSection("Kefu:Complaints"));
         services.Configure<SlaOptions>(configuration.GetSection("Kefu:Sla"));
+        services.Configure<AttachmentOptions>(configuration.GetSection("Kefu:Attachments"));
+        services.AddSingleton(sp => new PublicIntake.SubmissionLimiter(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ComplaintRules>>().Value));
         services.AddSingleton(sp => new BusinessCalendar(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SlaOptions>>().Value.BusinessHours));
         if (configuration.GetValue("Kefu:Jobs:Enabled", true))
         {

@@ -16,6 +16,9 @@ public sealed class Complaint : IVersioned, ITimestamped
     /// <summary>Case number given to the customer, e.g. TS-20261123-3F2A9C.</summary>
     public required string Number { get; set; }
 
+    /// <summary>Secret of the customer's tracking link (/track/{number}?t=…); random, shown only to the customer.</summary>
+    public string TrackingToken { get; set; } = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
+
     public Guid CustomerId { get; set; }
     public ComplaintChannel Channel { get; set; }
     public Guid CategoryId { get; set; }
@@ -228,4 +231,10 @@ public sealed class ComplaintRules
 
     /// <summary>A new complaint of the same customer in the same category within this many days is a repeat.</summary>
     public int RepeatWindowDays { get; set; } = 30;
+
+    /// <summary>User name of the owner of complaints from the public form; empty = the first active Supervisor.</summary>
+    public string? IntakeOwner { get; set; }
+
+    /// <summary>Public form submissions allowed per client address per 10 minutes.</summary>
+    public int PublicSubmissionsPer10Minutes { get; set; } = 5;
 }

@@ -13,6 +13,7 @@ internal sealed class ComplaintConfiguration : IEntityTypeConfiguration<Complain
         builder.HasKey(c => c.Id);
         builder.Property(c => c.Number).HasMaxLength(32);
         builder.HasIndex(c => c.Number).IsUnique();
+        builder.Property(c => c.TrackingToken).HasMaxLength(32);
         builder.Property(c => c.Summary).HasMaxLength(4000);
         builder.Property(c => c.Channel).HasConversion<string>().HasMaxLength(16);
         builder.Property(c => c.Severity).HasConversion<string>().HasMaxLength(16);
@@ -59,8 +60,28 @@ internal sealed class ComplaintConfiguration : IEntityTypeConfiguration<Complain
 internal sealed class ComplaintChildConfiguration :
     IEntityTypeConfiguration<InternalInquiry>, IEntityTypeConfiguration<Disagreement>, IEntityTypeConfiguration<ResponsibilityFinding>,
     IEntityTypeConfiguration<ComplaintEvent>, IEntityTypeConfiguration<ComplaintTransfer>, IEntityTypeConfiguration<ComplaintCategory>,
-    IEntityTypeConfiguration<ComplaintDeadline>, IEntityTypeConfiguration<ReturnVisit>
+    IEntityTypeConfiguration<ComplaintDeadline>, IEntityTypeConfiguration<ReturnVisit>,
+    IEntityTypeConfiguration<ComplaintAttachment>, IEntityTypeConfiguration<AttachmentContent>
 {
+    public void Configure(EntityTypeBuilder<ComplaintAttachment> builder)
+    {
+        builder.HasKey(a => a.Id);
+        builder.Property(a => a.FileName).HasMaxLength(100);
+        builder.Property(a => a.ContentType).HasMaxLength(64);
+        builder.Property(a => a.Sha256).HasMaxLength(64);
+        builder.Property(a => a.UploadedBy).HasMaxLength(64);
+        builder.Property(a => a.Source).HasMaxLength(16);
+        builder.HasOne<Complaint>().WithMany().HasForeignKey(a => a.ComplaintId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<AttachmentContent>().WithOne().HasForeignKey<AttachmentContent>(c => c.Id).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(a => a.ComplaintId);
+    }
+
+    public void Configure(EntityTypeBuilder<AttachmentContent> builder)
+    {
+        builder.HasKey(c => c.Id);
+        builder.ToTable("AttachmentContents");
+    }
+
     public void Configure(EntityTypeBuilder<ComplaintDeadline> builder)
     {
         builder.HasKey(d => d.Id);

@@ -75,6 +75,13 @@ public static class ComplaintsApi
         group.MapPost("/{id:guid}/return-visits", RecordReturnVisit).RequireAuthorization(write).WithName("RecordReturnVisit")
             .WithSummary("回访 after closure: reached, resolved, satisfaction 1–5, the customer's answer.").ProducesValidationProblem();
 
+        group.MapPost("/{id:guid}/attachments", AddAttachments).RequireAuthorization(write).WithName("AddComplaintAttachments")
+            .WithSummary("Upload evidence (multipart/form-data, field `files`): images (JPEG, PNG, GIF, WebP) or PDF, type judged from content, at most 10 MB each.")
+            .Accepts<IFormFileCollection>("multipart/form-data").ProducesValidationProblem();
+        group.MapGet("/{id:guid}/attachments", ListAttachments).WithName("ListComplaintAttachments").WithSummary("The complaint's evidence files.");
+        group.MapGet("/{id:guid}/attachments/{attachmentId:guid}", DownloadAttachment).WithName("DownloadComplaintAttachment")
+            .WithSummary("Download one evidence file (served as an attachment with nosniff).").ProducesProblem(StatusCodes.Status404NotFound);
+
         var categories = routes.MapGroup("/api/v1/complaint-categories").WithTags("Complaints").RequireAuthorization(KefuPolicies.Staff)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         categories.MapGet("/", ListCategories).WithName("ListComplaintCategories").WithSummary("The category tree (flat, with parentId).");
@@ -194,6 +201,47 @@ public static class ComplaintsApi
     {
         var visit = await FollowUps.RecordReturnVisitAsync(db, id, input, CurrentActor.From(user), clock, cancellationToken);
         return TypedResults.Created($"/api/v1/complaints/{id}", visit);
+    }
+
+    public sealed record AttachmentView(Guid Id, string FileName, string ContentType, long Size, string Sha256, DateTime UploadedAt, string? UploadedBy, string Source)
+    {
+        public static AttachmentView From(ComplaintAttachment a) => new(a.Id, a.FileName, a.ContentType, a.Size, a.Sha256, a.UploadedAt, a.UploadedBy, a.Source);
+    }
+
+    internal static async Task<Created<List<AttachmentView>>> AddAttachments(Guid id, HttpRequest request, ClaimsPrincipal user, KefuDbContext db,
+        IOptions<AttachmentOptions> options, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (!request.HasFormContentType)
+        {
+            throw FieldValidationException.For("files", "send the files as multipart/form-data");
+        }
+
+        // Read here rather than bound: binding IFormFile would demand an antiforgery token from API clients.
+        var form = await request.ReadFormAsync(cancellationToken);
+        var uploads = form.Files.Select(f => new Attachments.Upload(f.FileName, f.Length, f.OpenReadStream)).ToList();
+        var rows = await Attachments.AddAsync(db, id, uploads, CurrentActor.From(user), options.Value, clock, cancellationToken);
+        return TypedResults.Created($"/api/v1/complaints/{id}/attachments", rows.Select(AttachmentView.From).ToList());
+    }
+
+    internal static async Task<Ok<List<AttachmentView>>> ListAttachments(Guid id, KefuDbContext db, CancellationToken cancellationToken)
+    {
+        if (!await db.Complaints.AnyAsync(c => c.Id == id, cancellationToken))
+        {
+            throw new NotFoundException("Complaint", id);
+        }
+
+        var rows = await db.Set<ComplaintAttachment>().AsNoTracking().Where(a => a.ComplaintId == id).OrderBy(a => a.UploadedAt).ToListAsync(cancellationToken);
+        return TypedResults.Ok(rows.Select(AttachmentView.From).ToList());
+    }
+
+    internal static async Task<FileContentHttpResult> DownloadAttachment(Guid id, Guid attachmentId, KefuDbContext db, HttpResponse response, CancellationToken cancellationToken)
+    {
+        var row = await db.Set<ComplaintAttachment>().AsNoTracking().SingleOrDefaultAsync(a => a.Id == attachmentId && a.ComplaintId == id, cancellationToken)
+            ?? throw new NotFoundException("Attachment", attachmentId);
+        var content = await db.Set<AttachmentContent>().AsNoTracking().SingleAsync(c => c.Id == attachmentId, cancellationToken);
+        response.Headers.XContentTypeOptions = "nosniff";
+        response.Headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
+        return TypedResults.File(content.Bytes, row.ContentType, row.FileName);
     }
 
     public sealed record CategoryView(Guid Id, Guid? ParentId, string Code, string Name, bool IsActive, int SortOrder);

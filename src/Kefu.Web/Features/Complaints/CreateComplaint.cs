@@ -76,22 +76,27 @@ public static class CreateComplaint
             OwnerDepartmentId = owner.DepartmentId,
         };
 
-        // Seed 001: repeat complaints are special; same customer, same category, within the window.
+        complaint.Record("created", $"经{Describe(complaint.Channel)}受理投诉：{complaint.Summary}", actor, now);
+        await FlagRepeatAsync(db, complaint, rules, actor, now, cancellationToken);
+
+        db.Complaints.Add(complaint);
+        await db.SaveChangesAsync(cancellationToken);
+        return complaint;
+    }
+
+    /// <summary>Seed 001: repeat complaints are special — same customer, same category, within the window.</summary>
+    public static async Task FlagRepeatAsync(KefuDbContext db, Complaint complaint, ComplaintRules rules, Actor actor, DateTime now, CancellationToken cancellationToken)
+    {
         var since = now.AddDays(-rules.RepeatWindowDays);
         var earlier = await db.Complaints.AsNoTracking()
-            .Where(c => c.CustomerId == complaint.CustomerId && c.CategoryId == complaint.CategoryId && c.CreatedAt >= since)
+            .Where(c => c.CustomerId == complaint.CustomerId && c.CategoryId == complaint.CategoryId && c.CreatedAt >= since && c.Id != complaint.Id)
             .OrderByDescending(c => c.CreatedAt).Select(c => new { c.Id, c.Number }).FirstOrDefaultAsync(cancellationToken);
-        complaint.Record("created", $"经{Describe(complaint.Channel)}受理投诉：{complaint.Summary}", actor, now);
         if (earlier is not null)
         {
             complaint.IsRepeat = true;
             complaint.RepeatOfId = earlier.Id;
             complaint.Record("repeat", $"{rules.RepeatWindowDays} 天内同一客户同类投诉（{earlier.Number}），标记为重复投诉", actor, now);
         }
-
-        db.Complaints.Add(complaint);
-        await db.SaveChangesAsync(cancellationToken);
-        return complaint;
     }
 
     public static async Task<ComplaintCategory?> ResolveCategoryAsync(KefuDbContext db, string category, CancellationToken cancellationToken)
@@ -109,7 +114,7 @@ public static class CreateComplaint
     }
 
     /// <summary>TS-yyyyMMdd-XXXXXX: readable on the phone, unique by its random part (checked by a unique index).</summary>
-    private static string NewNumber(DateTime now) =>
+    public static string NewNumber(DateTime now) =>
         $"TS-{now:yyyyMMdd}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(3))}";
 
     public static string Describe(ComplaintChannel channel) => channel switch

@@ -354,6 +354,7 @@ namespace Kefu.Migrations.Sqlite.Migrations
                 {
                     Id = table.Column<Guid>(type: "TEXT", nullable: false),
                     Number = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    TrackingToken = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     CustomerId = table.Column<Guid>(type: "TEXT", nullable: false),
                     Channel = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     CategoryId = table.Column<Guid>(type: "TEXT", nullable: false),
@@ -452,6 +453,31 @@ namespace Kefu.Migrations.Sqlite.Migrations
                         name: "FK_Notifications_AspNetUsers_UserId",
                         column: x => x.UserId,
                         principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ComplaintAttachment",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ComplaintId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    FileName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    ContentType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Size = table.Column<long>(type: "INTEGER", nullable: false),
+                    Sha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    UploadedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UploadedBy = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ComplaintAttachment", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ComplaintAttachment_Complaints_ComplaintId",
+                        column: x => x.ComplaintId,
+                        principalTable: "Complaints",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -636,6 +662,24 @@ namespace Kefu.Migrations.Sqlite.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "AttachmentContents",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Bytes = table.Column<byte[]>(type: "BLOB", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AttachmentContents", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AttachmentContents_ComplaintAttachment_Id",
+                        column: x => x.Id,
+                        principalTable: "ComplaintAttachment",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_ApiTokens_TokenHash",
                 table: "ApiTokens",
@@ -703,6 +747,11 @@ namespace Kefu.Migrations.Sqlite.Migrations
                 name: "IX_AuditEntries_EntityType_EntityId_At",
                 table: "AuditEntries",
                 columns: new[] { "EntityType", "EntityId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ComplaintAttachment_ComplaintId",
+                table: "ComplaintAttachment",
+                column: "ComplaintId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_ComplaintCategories_Code",
@@ -872,6 +921,9 @@ namespace Kefu.Migrations.Sqlite.Migrations
                 name: "AspNetUserTokens");
 
             migrationBuilder.DropTable(
+                name: "AttachmentContents");
+
+            migrationBuilder.DropTable(
                 name: "AuditEntries");
 
             migrationBuilder.DropTable(
@@ -912,6 +964,9 @@ namespace Kefu.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");
+
+            migrationBuilder.DropTable(
+                name: "ComplaintAttachment");
 
             migrationBuilder.DropTable(
                 name: "Complaints");

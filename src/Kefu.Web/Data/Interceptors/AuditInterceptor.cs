@@ -23,7 +23,7 @@ internal sealed class AuditInterceptor(ICurrentActor currentActor, TimeProvider 
     private static readonly HashSet<string> Noise = new(StringComparer.Ordinal)
     {
         nameof(IVersioned.Version), "ConcurrencyStamp", "NormalizedUserName", "NormalizedEmail", "NormalizedName",
-        nameof(ITimestamped.UpdatedAt),
+        nameof(ITimestamped.UpdatedAt), "Bytes",
     };
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)

@@ -6,6 +6,7 @@ using Kefu.Web.Features.Audit;
 using Kefu.Web.Features.Complaints;
 using Kefu.Web.Features.Customers;
 using Kefu.Web.Features.Departments;
+using Kefu.Web.Features.Improvements;
 using Kefu.Web.Features.Notifications;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
@@ -203,6 +204,7 @@ public static class KefuHost
         api.MapComplaintsApi();
         api.MapComplaintReports();
         api.MapNotificationsApi();
+        api.MapImprovementsApi();
         app.MapAccountEndpoints();
 
         app.MapStaticAssets();

@@ -80,9 +80,37 @@ public sealed class FormErrors(IStringLocalizer<SharedResource> localizer)
             return "Rule_NoPassword";
         }
 
+        // Complaint rules (Features/Complaints) that carry a number.
+        const string ItemsPrefix = "must hold at most ";
+        if (rule.StartsWith(ItemsPrefix, StringComparison.Ordinal) && (rule.EndsWith(" demands", StringComparison.Ordinal) || rule.EndsWith(" findings", StringComparison.Ordinal)))
+        {
+            argument = rule[ItemsPrefix.Length..rule.LastIndexOf(' ')];
+            return "Rule_MaxItems";
+        }
+
+        const string BetweenPrefix = "must be between 0 and ";
+        if (rule.StartsWith(BetweenPrefix, StringComparison.Ordinal) && !string.Equals(rule, BetweenPrefix + "100000000", StringComparison.Ordinal))
+        {
+            argument = rule[BetweenPrefix.Length..];
+            return "Rule_AmountRangeMax";
+        }
+
         return rule switch
         {
             "is required" => "Rule_Required",
+            "must be in the future" => "Rule_Future",
+            "must be a date and time" => "Rule_DateTime",
+            "needs at least one recorded demand to confirm" => "Rule_DemandsToConfirm",
+            "is already the owner" => "Rule_AlreadyOwner",
+            "must name an existing customer" => "Rule_Customer",
+            "must name an inquiry of this complaint" => "Rule_Inquiry",
+            "is required when rejecting a plan" => "Rule_RejectReason",
+            "is required for a refund or compensation" => "Rule_AmountRequired",
+            _ when rule.StartsWith("must be in the future:", StringComparison.Ordinal) => "Rule_Future",
+            _ when rule.StartsWith("must name an active staff member", StringComparison.Ordinal) => "Rule_ActiveStaff",
+            _ when rule.StartsWith("must be the id, code or name of an active complaint category", StringComparison.Ordinal) => "Rule_Category",
+            _ when rule.Contains(" does not close a ", StringComparison.Ordinal) => "Rule_ConfirmationKind",
+            _ when rule.StartsWith("is required:", StringComparison.Ordinal) => "Rule_Choose",
             "is required when otherPhones are given" => "Rule_PhoneRequiredWithOthers",
             "must not be in the future" => "Rule_NotFuture",
             "must name an existing department" => "Rule_Department",

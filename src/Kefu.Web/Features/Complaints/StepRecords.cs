@@ -71,7 +71,7 @@ public static class StepRecords
         }
 
         var demands = (input.Demands ?? []).Select((d, i) => ComplaintStore.Text(errors, $"demands[{i}]", d, 500)).OfType<string>().ToList();
-        if (input.PromisedReplyAt is { } promised && promised.ToUniversalTime() <= now)
+        if (input.PromisedReplyAt is { } promised && promised.ToUniversalTime() != complaint.PromisedReplyAt && promised.ToUniversalTime() <= now)
         {
             errors.Add("promisedReplyAt", "must be in the future: it is the time promised to the customer");
         }
@@ -161,7 +161,7 @@ public static class StepRecords
         complaint.RootCause = rootCause;
         complaint.Verdict = input.Verdict;
         var company = rows.Count(r => r.Side == FindingSide.Company);
-        complaint.Record("responsibility", $"判责：客户方 {rows.Count - company} 条，公司方 {company} 条；结论 {input.Verdict?.ToString() ?? "未定"}", actor, clock.GetUtcNow().UtcDateTime);
+        complaint.Record("responsibility", $"判责：客户方 {rows.Count - company} 条，公司方 {company} 条；结论：{(input.Verdict is { } v ? ComplaintReports.VerdictName(v) : "未定")}", actor, clock.GetUtcNow().UtcDateTime);
         await ComplaintStore.SaveAsync(db, complaint, cancellationToken);
         return complaint;
     }
@@ -199,7 +199,7 @@ public static class StepRecords
             errors.Add("currency", "must be a three-letter ISO 4217 code such as CNY");
         }
 
-        if (input.Deadline is { } deadline && deadline.ToUniversalTime() <= now)
+        if (input.Deadline is { } deadline && deadline.ToUniversalTime() != complaint.PlanDeadline && deadline.ToUniversalTime() <= now)
         {
             errors.Add("deadline", "must be in the future");
         }
@@ -241,7 +241,7 @@ public static class StepRecords
         }
 
         var approvalNote = complaint.PlanApproval == ApprovalState.Pending ? $"（金额超过 {rules.ApprovalThreshold:0.##} 元，待主管审批）" : "";
-        complaint.Record("plan", $"方案：{complaint.PlanKind} {complaint.PlanDescription}{(complaint.PlanAmount is { } a ? $"，金额 {a:0.00} {currency}" : "")}{approvalNote}", actor, now);
+        complaint.Record("plan", $"方案（{ComplaintReports.PlanName(complaint.PlanKind!.Value)}）：{complaint.PlanDescription}{(complaint.PlanAmount is { } a ? $"，金额 {a:0.00} {currency}" : "")}{approvalNote}", actor, now);
         await ComplaintStore.SaveAsync(db, complaint, cancellationToken);
         return complaint;
     }

@@ -138,7 +138,7 @@ public static class ComplaintReports
         _ => kind.ToString(),
     };
 
-    private static string VerdictName(ResponsibilityVerdict verdict) => verdict switch
+    public static string VerdictName(ResponsibilityVerdict verdict) => verdict switch
     {
         ResponsibilityVerdict.CompanyLiable => "公司责任",
         ResponsibilityVerdict.CustomerLiable => "客户责任",

@@ -114,5 +114,55 @@ public static class DemoData
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await SeedComplaintsAsync(scope.ServiceProvider, db, clock, cancellationToken);
+    }
+
+    /// <summary>A few complaints at different steps, so the queues, the workspace and the approval inbox show something.</summary>
+    private static async Task SeedComplaintsAsync(IServiceProvider services, KefuDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var rules = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ComplaintRules>>().Value;
+        var agentUser = await db.Users.AsNoTracking().SingleAsync(u => u.UserName == "agent", cancellationToken);
+        var agent = new Actor(agentUser.Id, "agent", agentUser.DisplayName);
+        var afterSales = await db.Departments.AsNoTracking().Where(d => d.Code == "AFTERSALES").Select(d => d.Id).SingleAsync(cancellationToken);
+        async Task<Guid> Customer(string name) => await db.Customers.AsNoTracking().Where(c => c.Name == name).Select(c => c.Id).SingleAsync(cancellationToken);
+        async Task<Guid> Version(Guid id) => await db.Complaints.AsNoTracking().Where(c => c.Id == id).Select(c => c.Version).SingleAsync(cancellationToken);
+
+        await CreateComplaint.HandleAsync(db, new CreateComplaint.Request(await Customer("张伟"), ComplaintChannel.Phone, "REFUND-DELAY", ComplaintSeverity.High,
+            ComplaintUrgency.High, "客户来电称退款申请已通过 7 天仍未到账，情绪激动，要求今天给出明确答复。", null), agent, rules, clock, cancellationToken);
+        db.ChangeTracker.Clear();
+
+        var delayed = await CreateComplaint.HandleAsync(db, new CreateComplaint.Request(await Customer("李娜"), ComplaintChannel.Phone, "LOGISTICS-DELAY", ComplaintSeverity.Medium,
+            ComplaintUrgency.Normal, "订单 KF202610200003 承诺三天送达，已超过一周未收到，客户要求尽快送达并说明原因。", null), agent, rules, clock, cancellationToken);
+        db.ChangeTracker.Clear();
+        await StepRecords.RecordPreAssessmentAsync(db, delayed.Id, await Version(delayed.Id),
+            new StepRecords.PreAssessment("物流超时未送达，客户担心包裹丢失", "安抚情绪，确认诉求，承诺 24 小时内回复处理结果", "物流时效承诺以发货后计算", false, null), agent, clock, cancellationToken);
+        db.ChangeTracker.Clear();
+        await ComplaintActions.AdvanceAsync(db, delayed.Id, null, agent, rules, clock, cancellationToken);
+        db.ChangeTracker.Clear();
+
+        var repair = await CreateComplaint.HandleAsync(db, new CreateComplaint.Request(await Customer("王芳"), ComplaintChannel.Web, "REPAIR", ComplaintSeverity.Medium,
+            ComplaintUrgency.Normal, "笔记本送修两次仍无法充电，第一次送修时前台未收适配器，客户要求赔偿误工损失。", null), agent, rules, clock, cancellationToken);
+        db.ChangeTracker.Clear();
+        await StepRecords.RecordPreAssessmentAsync(db, repair.Id, await Version(repair.Id),
+            new StepRecords.PreAssessment("两次送修未解决充电问题", "核实两次送修经过并确认客户诉求", "前台收机须核对配件", true, "已咨询维修站站长"), agent, clock, cancellationToken);
+        db.ChangeTracker.Clear();
+        await ComplaintActions.AdvanceAsync(db, repair.Id, null, agent, rules, clock, cancellationToken);
+        db.ChangeTracker.Clear();
+        var now = clock.GetUtcNow().UtcDateTime;
+        await StepRecords.RecordFactsAsync(db, repair.Id, await Version(repair.Id), new StepRecords.Facts(true, "11-05 首次送修，11-12 再次送修", "维修站", "前台实习工程师、检测工程师",
+            "首次送修未收适配器，故障未复现", "两次往返维修站，影响工作", "送修单两张", "客户情绪不满", ["赔偿误工损失", "彻底修好充电问题"], true, now.AddHours(24), "客户手机",
+            "问题：两次送修仍无法充电；核查：首次未收适配器，二次检测为适配器故障；结果：已修复适配器"), agent, clock, cancellationToken);
+        db.ChangeTracker.Clear();
+        await ComplaintActions.AdvanceAsync(db, repair.Id, null, agent, rules, clock, cancellationToken);
+        db.ChangeTracker.Clear();
+        await StepRecords.RecordResponsibilityAsync(db, repair.Id, await Version(repair.Id), new StepRecords.Responsibility(
+            [new StepRecords.Finding(FindingSide.Company, "前台实习人员未按规定留下适配器，导致首次维修未解决问题", afterSales, "前台实习工程师", "送修须知：收机须核对主机及配件")],
+            "收机流程未执行配件核对", ResponsibilityVerdict.CompanyLiable), agent, clock, cancellationToken);
+        db.ChangeTracker.Clear();
+        await ComplaintActions.AdvanceAsync(db, repair.Id, null, agent, rules, clock, cancellationToken);
+        db.ChangeTracker.Clear();
+        await StepRecords.RecordPlanAsync(db, repair.Id, await Version(repair.Id), new StepRecords.Plan(PlanKind.Compensation, "赔付误工补偿并延长保修三个月",
+            "承担二次送修的误工损失", "最多赔付 800 元", 800m, "CNY", agentUser.Id, now.AddDays(2), "客户接受赔付并确认问题解决"), agent, rules, clock, cancellationToken);
+        db.ChangeTracker.Clear();
     }
 }

@@ -16,17 +16,17 @@ public sealed class ComplaintBrowserTests(BrowserApp app) : IClassFixture<Browse
         await page.ClickAsync("[data-testid=login-submit]");
         await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
 
-        // Find 张伟 by phone; the first keystrokes can land before the circuit is connected, so retry the search.
+        // Find 刘洋 (a demo customer with no complaints yet) by phone; the first keystrokes can land before the circuit is connected, so retry the search.
         await page.GotoAsync("/customers");
         var rows = page.Locator("[data-testid=customer-row]");
         var found = false;
         for (var attempt = 0; attempt < 10 && !found; attempt++)
         {
-            await page.FillAsync("input[data-testid=customer-search]", "13812345678");
+            await page.FillAsync("input[data-testid=customer-search]", "18600001111");
             await page.ClickAsync("[data-testid=customer-search-button]");
             for (var poll = 0; poll < 15 && !found; poll++)
             {
-                found = await rows.CountAsync() == 1 && (await rows.First.InnerTextAsync()).Contains("张伟", StringComparison.Ordinal);
+                found = await rows.CountAsync() == 1 && (await rows.First.InnerTextAsync()).Contains("刘洋", StringComparison.Ordinal);
                 if (!found)
                 {
                     await page.WaitForTimeoutAsync(100);
@@ -34,7 +34,7 @@ public sealed class ComplaintBrowserTests(BrowserApp app) : IClassFixture<Browse
             }
         }
 
-        Assert.True(found, "searching 13812345678 should list exactly 张伟");
+        Assert.True(found, "searching 18600001111 should list exactly 刘洋");
         await rows.First.ClickAsync();
         await page.Locator("[data-testid=customer-complaints-empty]").WaitForAsync();
         await app.ScreenshotAsync(page, "complaint-01-customer-without-complaints");
@@ -43,7 +43,7 @@ public sealed class ComplaintBrowserTests(BrowserApp app) : IClassFixture<Browse
         await page.ClickAsync("[data-testid=complaint-new-for-customer]");
         await page.WaitForURLAsync(url => url.Contains("/complaints/new?customerId=", StringComparison.Ordinal));
         await page.Locator("[data-testid=complaint-form][data-interactive=true]").WaitForAsync();
-        Assert.Contains("张伟", await page.InputValueAsync("[data-testid=complaint-form-customer]"), StringComparison.Ordinal);
+        Assert.Contains("刘洋", await page.InputValueAsync("[data-testid=complaint-form-customer]"), StringComparison.Ordinal);
         await SelectAsync(page, "complaint-form-category", "物流");
         await SelectAsync(page, "complaint-form-severity", "中");
         await SelectAsync(page, "complaint-form-channel", "电话");
@@ -53,7 +53,7 @@ public sealed class ComplaintBrowserTests(BrowserApp app) : IClassFixture<Browse
         await page.WaitForURLAsync(url => !url.Contains("/new", StringComparison.Ordinal) && url.Contains("/complaints/", StringComparison.Ordinal));
         await page.Locator("[data-testid=complaint-header][data-interactive=true]").WaitForAsync();
         await WaitForStepAsync(page, "PreAssessment");
-        Assert.Equal("张伟", (await page.InnerTextAsync("[data-testid=complaint-customer]")).Trim());
+        Assert.Equal("刘洋", (await page.InnerTextAsync("[data-testid=complaint-customer]")).Trim());
         Assert.Equal("false", await page.GetAttributeAsync("[data-testid=gate-core-problem]", "data-met"));
 
         // A step cannot be left before its gates are met: the unmet gates are named.

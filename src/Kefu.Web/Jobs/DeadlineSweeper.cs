@@ -91,7 +91,7 @@ public sealed class DeadlineSweeper(IServiceScopeFactory scopes, IOptions<SlaOpt
         }
 
         var link = $"/complaints/{complaint.Id}";
-        var due = $"{deadline.Description}（{deadline.DueAt:yyyy-MM-dd HH:mm} UTC）";
+        var due = $"{deadline.Description}（{ComplaintTime.China(deadline.DueAt)}）";
         if (overdue)
         {
             deadline.EscalatedAt = now;

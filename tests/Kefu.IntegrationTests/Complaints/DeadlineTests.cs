@@ -69,6 +69,8 @@ public sealed class DeadlineTests(SlaApp app) : IClassFixture<SlaApp>
         Assert.Equal("Overdue", c.Last.GetProperty("deadlines").EnumerateArray().Single(d => d.GetProperty("id").GetGuid() == callback.GetProperty("id").GetGuid()).GetProperty("state").GetString());
         Assert.Single(c.Last.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "overdue" && e.GetProperty("text").GetString()!.Contains(callbackText, StringComparison.Ordinal));
         Assert.Single(await NotificationsAsync("supervisor"), n => n.Contains(c.Last.GetProperty("number").GetString()!, StringComparison.Ordinal) && n.Contains(callbackText, StringComparison.Ordinal));
+        var overdue = await (await c.Client.GetAsync("/api/v1/complaints?overdue=true&pageSize=200")).JsonAsync();
+        Assert.Contains(overdue.GetProperty("items").EnumerateArray(), i => i.GetProperty("id").GetGuid() == c.Id);
     }
 
     [Fact]

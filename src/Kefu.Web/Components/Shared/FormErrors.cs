@@ -25,6 +25,12 @@ public sealed class FormErrors(IStringLocalizer<SharedResource> localizer)
     public string Text(string field) =>
         string.Join("；", Matching(field).SelectMany(e => e.Value).Select(Describe).Distinct(StringComparer.Ordinal));
 
+    /// <summary>Each field of <paramref name="field"/> (itself and its items) with its localized messages, joined.</summary>
+    public IReadOnlyList<(string Field, string Text)> Entries(string field) =>
+        Matching(field).OrderBy(e => e.Key, StringComparer.Ordinal)
+            .Select(e => (e.Key, string.Join("；", e.Value.Select(Describe).Distinct(StringComparer.Ordinal))))
+            .ToList();
+
     /// <summary>Errors on fields the form does not show, as "field: message" lines for an alert.</summary>
     public IReadOnlyList<string> Others(params string[] shownFields) =>
         errors.Where(e => !shownFields.Any(f => Matches(e.Key, f)))
@@ -95,9 +101,36 @@ public sealed class FormErrors(IStringLocalizer<SharedResource> localizer)
             return "Rule_AmountRangeMax";
         }
 
+        // Evidence files and follow-ups (Features/Complaints/Attachments.cs, FollowUps.cs) that carry a number.
+        if (Between(rule, "must be between 1 byte and ", " MB", out argument))
+        {
+            return "Rule_FileSize";
+        }
+
+        if (Between(rule, "at most ", " files per upload", out argument))
+        {
+            return "Rule_FilesPerUpload";
+        }
+
+        if (Between(rule, "a complaint holds at most ", " files", out argument))
+        {
+            return "Rule_FilesPerComplaint";
+        }
+
+        if (Between(rule, "must be within ", " hours: promise a time you can keep", out argument))
+        {
+            return "Rule_CallbackWithin";
+        }
+
         return rule switch
         {
             "is required" => "Rule_Required",
+            "at least one file is required" => "Rule_FileRequired",
+            "must be between 1 and 5" => "Rule_Satisfaction",
+            "is required when the customer was reached" => "Rule_SatisfactionRequired",
+            _ when rule.StartsWith("must be an image (JPEG, PNG, GIF, WebP) or a PDF", StringComparison.Ordinal) => "Rule_FileType",
+            _ when rule.StartsWith("is required (or withinHours)", StringComparison.Ordinal) => "Rule_CallbackTime",
+            _ when rule.StartsWith("is required to finish an item", StringComparison.Ordinal) => "Rule_Outcome",
             "must be in the future" => "Rule_Future",
             "must be a date and time" => "Rule_DateTime",
             "needs at least one recorded demand to confirm" => "Rule_DemandsToConfirm",
@@ -128,5 +161,17 @@ public sealed class FormErrors(IStringLocalizer<SharedResource> localizer)
             _ when rule.Contains("can only contain letters or digits", StringComparison.Ordinal) => "Rule_UserNameInvalid",
             _ => null,
         };
+    }
+
+    private static bool Between(string rule, string prefix, string suffix, out string? argument)
+    {
+        argument = null;
+        if (rule.Length <= prefix.Length + suffix.Length || !rule.StartsWith(prefix, StringComparison.Ordinal) || !rule.EndsWith(suffix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        argument = rule[prefix.Length..^suffix.Length];
+        return true;
     }
 }

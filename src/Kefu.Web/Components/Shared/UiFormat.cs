@@ -20,6 +20,14 @@ public static class UiFormat
         return string.Equals(currency, "CNY", StringComparison.Ordinal) ? "¥" + number : currency + " " + number;
     }
 
+    /// <summary>A file size as "820 B", "12.3 KB", "10 MB".</summary>
+    public static string Size(long bytes) => bytes switch
+    {
+        < 1024 => bytes.ToString(CultureInfo.InvariantCulture) + " B",
+        < 1024 * 1024 => (bytes / 1024d).ToString("0.#", CultureInfo.InvariantCulture) + " KB",
+        _ => (bytes / 1024d / 1024d).ToString("0.#", CultureInfo.InvariantCulture) + " MB",
+    };
+
     // The store hands back UTC values; SQLite loses the kind, so an unspecified kind is read as UTC.
     private static DateTime AsUtc(DateTime value) => value.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(value, DateTimeKind.Utc) : value;
 }

@@ -18,7 +18,7 @@ public static class ComplaintsApi
         var write = KefuPolicies.ComplaintWrite;
 
         group.MapGet("/", List).WithName("ListComplaints")
-            .WithSummary("Complaints, most recently changed first; filter by step, mine, ownerId, customerId, severity, channel, categoryId, open, pendingApproval, repeat, query.")
+            .WithSummary("Complaints, most recently changed first; filter by step, mine, ownerId, customerId, severity, channel, categoryId, open, pendingApproval, repeat, overdue, query.")
             .ProducesValidationProblem();
         group.MapPost("/", Create).RequireAuthorization(write).WithName("CreateComplaint")
             .WithSummary("Register a complaint (customerId, channel, category, severity, urgency, summary, ownerId). Starts at PreAssessment; a same-category complaint of the customer within 30 days is flagged as repeat.")
@@ -104,10 +104,12 @@ public static class ComplaintsApi
 
     internal static async Task<Ok<Page<ComplaintSummary>>> List(
         ComplaintStep? step, bool? mine, Guid? ownerId, Guid? customerId, ComplaintSeverity? severity, ComplaintChannel? channel, Guid? categoryId,
-        bool? open, bool? pendingApproval, bool? repeat, string? query, int? page, int? pageSize, ClaimsPrincipal user, KefuDbContext db, CancellationToken cancellationToken)
+        bool? open, bool? pendingApproval, bool? repeat, bool? overdue, string? query, int? page, int? pageSize, ClaimsPrincipal user, KefuDbContext db,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         var owner = mine == true ? CurrentActor.From(user).Id : ownerId;
-        var filter = new SearchComplaints.Filter(step, owner, customerId, severity, channel, categoryId, open, pendingApproval, repeat, query);
+        var filter = new SearchComplaints.Filter(step, owner, customerId, severity, channel, categoryId, open, pendingApproval, repeat, query,
+            overdue == true ? clock.GetUtcNow().UtcDateTime : null);
         return TypedResults.Ok(await SearchComplaints.RunAsync(db, filter, PageRequest.From(page, pageSize), cancellationToken));
     }
 

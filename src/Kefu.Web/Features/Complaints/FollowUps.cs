@@ -62,7 +62,7 @@ public static class FollowUps
         };
         complaint.Deadlines.Add(deadline);
         db.Add(deadline);
-        complaint.Record("callback-promised", $"承诺于 {due:yyyy-MM-dd HH:mm} (UTC) 前回电：{deadline.Description}", actor, now);
+        complaint.Record("callback-promised", $"承诺于 {ComplaintTime.China(due!.Value)} 前回电：{deadline.Description}", actor, now);
         await ComplaintStore.SaveAsync(db, complaint, cancellationToken);
         return deadline;
     }
@@ -143,7 +143,7 @@ public static class FollowUps
         var complaint = await ComplaintStore.LoadForWriteAsync(db, id, null, cancellationToken);
         if (complaint.Step != ComplaintStep.Closed)
         {
-            throw new ConflictException("A return visit follows the closure of the complaint.", ["not-closed"]);
+            throw new ConflictException("A return visit follows the closure of the complaint.", ["return-visit-before-closure"]);
         }
 
         var now = clock.GetUtcNow().UtcDateTime;

@@ -7,9 +7,12 @@ namespace Kefu.Web.Features.Complaints;
 /// <summary>Complaint lists: my complaints, the team queue, the approval inbox — with filters.</summary>
 public static class SearchComplaints
 {
-    /// <summary>Filters; all optional. <c>pendingApproval</c> lists plans waiting for a Supervisor.</summary>
+    /// <summary>
+    /// Filters; all optional. <c>pendingApproval</c> lists plans waiting for a Supervisor; <c>overdueAt</c> keeps the
+    /// complaints with a deadline past due at that instant (see <see cref="OverdueComplaints"/>).
+    /// </summary>
     public sealed record Filter(ComplaintStep? Step, Guid? OwnerId, Guid? CustomerId, ComplaintSeverity? Severity, ComplaintChannel? Channel,
-        Guid? CategoryId, bool? Open, bool? PendingApproval, bool? Repeat, string? Query);
+        Guid? CategoryId, bool? Open, bool? PendingApproval, bool? Repeat, string? Query, DateTime? OverdueAt = null);
 
     public static async Task<Page<ComplaintSummary>> RunAsync(KefuDbContext db, Filter filter, PageRequest page, CancellationToken cancellationToken)
     {
@@ -52,6 +55,12 @@ public static class SearchComplaints
         if (filter.PendingApproval == true)
         {
             complaints = complaints.Where(c => c.PlanApproval == ApprovalState.Pending && c.Step != ComplaintStep.Closed);
+        }
+
+        if (filter.OverdueAt is { } at)
+        {
+            var overdue = OverdueComplaints.Ids(db, at);
+            complaints = complaints.Where(c => overdue.Contains(c.Id));
         }
 
         if (filter.Repeat == true)

@@ -98,7 +98,7 @@ public static class StepRecords
         if (input.PromisedReplyAt is { } reply && complaint.PromisedReplyAt != reply.ToUniversalTime())
         {
             complaint.PromisedReplyAt = reply.ToUniversalTime();
-            complaint.Record("reply-promised", $"已承诺于 {complaint.PromisedReplyAt:yyyy-MM-dd HH:mm} (UTC) 前回复客户", actor, now);
+            complaint.Record("reply-promised", $"已承诺于 {ComplaintTime.China(complaint.PromisedReplyAt!.Value)} 前回复客户", actor, now);
         }
 
         complaint.Record("facts", "更新事实核查记录", actor, now);

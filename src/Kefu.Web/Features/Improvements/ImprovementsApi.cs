@@ -105,35 +105,55 @@ public static class ImprovementsApi
 
     internal static async Task<Ok<ImprovementView>> ChangeStatus(Guid id, StatusInput input, HttpRequest request, KefuDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var expected = ETags.RequireIfMatch(request);
+        var item = await ChangeStatusAsync(db, id, ETags.RequireIfMatch(request), input, clock, cancellationToken);
+        request.HttpContext.Response.Headers.ETag = ETags.Format(item.Version);
+        return TypedResults.Ok(ImprovementView.From(item));
+    }
+
+    /// <summary>
+    /// Moves an item on: InProgress, Done or Rejected; an outcome is required to finish; applied only if
+    /// <paramref name="expectedVersion"/> is still current (else 412). Shared by the API and the improvements page.
+    /// </summary>
+    public static async Task<ImprovementItem> ChangeStatusAsync(KefuDbContext db, Guid id, Guid expectedVersion, StatusInput input, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        static bool Finished(ImprovementStatus s) => s is ImprovementStatus.Done or ImprovementStatus.Rejected;
         var errors = new FieldErrors().MaxLength("outcome", input.Outcome, 4000);
         if (input.Status is not { } status || !Enum.IsDefined(status) || status == ImprovementStatus.Open)
         {
             errors.Add("status", "must be InProgress, Done or Rejected");
         }
-        else if (status is ImprovementStatus.Done or ImprovementStatus.Rejected && string.IsNullOrWhiteSpace(input.Outcome))
+        else if (Finished(status) && string.IsNullOrWhiteSpace(input.Outcome))
         {
             errors.Add("outcome", "is required to finish an item: say what was changed, or why not");
         }
 
         errors.ThrowIfAny();
         var item = await db.Set<ImprovementItem>().SingleOrDefaultAsync(i => i.Id == id, cancellationToken) ?? throw new NotFoundException("Improvement item", id);
-        if (item.Version != expected)
+        if (item.Version != expectedVersion)
         {
             throw new StaleVersionException("Improvement item", item.Version);
         }
 
-        if (item.Status is ImprovementStatus.Done or ImprovementStatus.Rejected)
+        if (Finished(item.Status))
         {
             throw new ConflictException("The item is finished already.", ["improvement-finished"]);
         }
 
-        db.Entry(item).Property(i => i.Version).OriginalValue = expected;
+        // The store re-checks the version in the UPDATE, so a change racing between our read and save also fails.
+        db.Entry(item).Property(i => i.Version).OriginalValue = expectedVersion;
         item.Status = input.Status!.Value;
         item.Outcome = ComplaintStore.Text(errors, "outcome", input.Outcome) ?? item.Outcome;
-        item.DoneAt = item.Status is ImprovementStatus.Done or ImprovementStatus.Rejected ? clock.GetUtcNow().UtcDateTime : null;
-        await db.SaveChangesAsync(cancellationToken);
-        request.HttpContext.Response.Headers.ETag = ETags.Format(item.Version);
-        return TypedResults.Ok(ImprovementView.From(item));
+        item.DoneAt = Finished(item.Status) ? clock.GetUtcNow().UtcDateTime : null;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            var current = await db.Set<ImprovementItem>().AsNoTracking().Where(i => i.Id == id).Select(i => i.Version).SingleAsync(cancellationToken);
+            throw new StaleVersionException("Improvement item", current);
+        }
+
+        return item;
     }
 }

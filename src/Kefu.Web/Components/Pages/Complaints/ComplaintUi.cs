@@ -46,6 +46,23 @@ public static class ComplaintUi
     public static bool IsOverdue(DateTime? promisedUtc, ComplaintStep step, DateTime nowUtc) =>
         step != ComplaintStep.Closed && promisedUtc is { } promised && AsUtc(promised) < nowUtc;
 
+    /// <summary>The state a deadline shows: the stored one, except that an open deadline already past due reads as overdue
+    /// before the sweeper gets to it — unless its clock is paused while the case waits on the customer.</summary>
+    public static string DeadlineState(ComplaintView.DeadlineView deadline, DateTime? waitingSince, DateTime nowUtc) =>
+        deadline.State == "Open" && AsUtc(deadline.DueAt) < nowUtc && !IsPaused(deadline, waitingSince) ? "Overdue" : deadline.State;
+
+    /// <summary>SLA clocks (first response, resolution) pause while waiting on the customer; promises do not (<see cref="ComplaintDeadline.Pauses"/>).</summary>
+    public static bool IsPaused(ComplaintView.DeadlineView deadline, DateTime? waitingSince) =>
+        waitingSince is not null && deadline.State is "Open" or "Overdue" && deadline.Kind is DeadlineKind.FirstResponse or DeadlineKind.Resolution;
+
+    public static Color DeadlineColor(string state) => state switch
+    {
+        "Met" => Color.Success,
+        "Overdue" => Color.Error,
+        "Open" => Color.Info,
+        _ => Color.Default,
+    };
+
     /// <summary>A conflict of the domain (closed, step not reached …) in the UI language; its own message when unknown.</summary>
     public static string Conflict(IStringLocalizer<SharedResource> l, ConflictException conflict)
     {

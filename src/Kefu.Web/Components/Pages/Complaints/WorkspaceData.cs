@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Kefu.Web.Features.Complaints;
+using Kefu.Web.Features.Improvements;
 
 namespace Kefu.Web.Components.Pages.Complaints;
 
@@ -14,6 +15,15 @@ public sealed record WorkspaceData(
     bool IsSupervisor)
 {
     public bool IsOpen => View.Step != ComplaintStep.Closed;
+
+    /// <summary>The evidence files (rows only, never the bytes), newest first.</summary>
+    public IReadOnlyList<ComplaintAttachment> Attachments { get; init; } = [];
+
+    /// <summary>The return visits after closure, newest first.</summary>
+    public IReadOnlyList<ReturnVisit> ReturnVisits { get; init; } = [];
+
+    /// <summary>The improvement items raised from this complaint, newest first.</summary>
+    public IReadOnlyList<ImprovementItem> Improvements { get; init; } = [];
 
     /// <summary>Whether the record of <paramref name="step"/> can be written now: the user may write, the case is open and has reached it.</summary>
     public bool CanRecord(ComplaintStep step) => CanWrite && IsOpen && View.Step >= step;

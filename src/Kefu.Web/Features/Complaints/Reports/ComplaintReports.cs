@@ -71,9 +71,10 @@ public static class ComplaintReports
 
     internal static async Task<FileContentHttpResult> ExportXlsx(
         ComplaintStep? step, Guid? ownerId, Guid? customerId, ComplaintSeverity? severity, ComplaintChannel? channel, Guid? categoryId,
-        bool? open, bool? pendingApproval, bool? repeat, string? query, KefuDbContext db, CancellationToken cancellationToken)
+        bool? open, bool? pendingApproval, bool? repeat, bool? overdue, string? query, KefuDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var filter = new SearchComplaints.Filter(step, ownerId, customerId, severity, channel, categoryId, open, pendingApproval, repeat, query);
+        var filter = new SearchComplaints.Filter(step, ownerId, customerId, severity, channel, categoryId, open, pendingApproval, repeat, query,
+            overdue == true ? clock.GetUtcNow().UtcDateTime : null);
         var rows = new List<Dictionary<string, object?>>();
         for (var page = 1; page <= 50; page++)
         {

@@ -5,13 +5,13 @@ namespace Kefu.Web.Components.Shared;
 /// <summary>How the pages show times and money, in one place so every page reads the same.</summary>
 public static class UiFormat
 {
-    /// <summary>A stored UTC time in the server's local time, to the minute.</summary>
-    public static string Time(DateTime utc) => AsUtc(utc).ToLocalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+    /// <summary>A stored UTC time in China time (the service center's clock, not the server's), to the minute.</summary>
+    public static string Time(DateTime utc) => Features.Complaints.ComplaintTime.ToChina(AsUtc(utc)).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
     public static string Time(DateTime? utc) => utc is { } value ? Time(value) : "";
 
-    /// <summary>A stored UTC time as its local calendar day.</summary>
-    public static string Date(DateTime utc) => AsUtc(utc).ToLocalTime().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    /// <summary>A stored UTC time as its calendar day in China.</summary>
+    public static string Date(DateTime utc) => Features.Complaints.ComplaintTime.ToChina(AsUtc(utc)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>CNY as "¥1,299.00"; other currencies as "USD 12.50".</summary>
     public static string Money(decimal amount, string currency)
@@ -29,5 +29,5 @@ public static class UiFormat
     };
 
     // The store hands back UTC values; SQLite loses the kind, so an unspecified kind is read as UTC.
-    private static DateTime AsUtc(DateTime value) => value.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(value, DateTimeKind.Utc) : value;
+    private static DateTime AsUtc(DateTime value) => value.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(value, DateTimeKind.Utc) : value.ToUniversalTime();
 }

@@ -84,11 +84,11 @@ public static class ComplaintUi
         return conflict.Message;
     }
 
-    /// <summary>A stored UTC time as the value of a datetime-local input, in the server's local time like <see cref="Shared.UiFormat"/>.</summary>
+    /// <summary>A stored UTC time as the value of a datetime-local input, in China time like <see cref="Shared.UiFormat"/>.</summary>
     public static string? ToLocalInput(DateTime? utc) =>
-        utc is { } value ? AsUtc(value).ToLocalTime().ToString(LocalInputFormat, CultureInfo.InvariantCulture) : null;
+        utc is { } value ? ComplaintTime.ToChina(AsUtc(value)).ToString(LocalInputFormat, CultureInfo.InvariantCulture) : null;
 
-    /// <summary>A datetime-local input value (local time) as a local <see cref="DateTime"/>; null when empty; false when unreadable.</summary>
+    /// <summary>A datetime-local input value (China time) as a UTC <see cref="DateTime"/>; null when empty; false when unreadable.</summary>
     public static bool TryReadLocalInput(string? text, out DateTime? local)
     {
         local = null;
@@ -98,9 +98,9 @@ public static class ComplaintUi
         }
 
         string[] formats = [LocalInputFormat, "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd"];
-        if (DateTime.TryParseExact(text.Trim(), formats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var parsed))
+        if (DateTime.TryParseExact(text.Trim(), formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
         {
-            local = DateTime.SpecifyKind(parsed, DateTimeKind.Local);
+            local = ComplaintTime.FromChina(parsed);
             return true;
         }
 

@@ -217,7 +217,9 @@ public static class InboundMail
             {mail.FromName}
             """;
         var originalId = string.IsNullOrWhiteSpace(original.MessageId) ? null : original.MessageId;
-        var message = MailText.Compose(mail, new MailboxAddress(customer.Name, from.Address), MailText.Subject(complaint.Number, "我们已收到您的投诉"), body, now,
+        // Answers go where the customer asked for them (Reply-To), else back to the sender.
+        var to = original.ReplyTo.Mailboxes.FirstOrDefault(m => !string.IsNullOrWhiteSpace(m.Address))?.Address ?? from.Address;
+        var message = MailText.Compose(mail, new MailboxAddress(customer.Name, to), MailText.Subject(complaint.Number, "我们已收到您的投诉"), body, now,
             originalId, original.References);
 
         // RFC 3834: marks the acknowledgement as automatic, so that other robots do not answer it.
@@ -239,7 +241,7 @@ public static class InboundMail
         }
 
         // The display name is free text from a stranger: masked like any free text before it is stored.
-        customer = new Customer { Id = Ids.New(), Name = PiiDetector.Mask(MailText.SenderName(from)), Email = address.Length > 254 ? address[..254] : address };
+        customer = new Customer { Id = Ids.New(), Name = Cut(PiiDetector.Mask(MailText.SenderName(from)), 100), Email = address.Length > 254 ? address[..254] : address };
         db.Customers.Add(customer);
         return customer;
     }

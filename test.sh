@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Kefu test driver: installs test prerequisites, starts a throwaway PostgreSQL,
+# Kefu test driver: installs test prerequisites, starts a throwaway PostgreSQL and
+# a throwaway mail server (postfix + dovecot, tools/test/mail-server.sh),
 # builds the solution once and runs every test project against it.
 #
 #   ./test.sh [--filter EXPR] [--only unit|integration|browser] [-v|--verbose]
@@ -27,6 +28,7 @@ RUN_LINES=()         # one summary line per test run
 START_TIME=$(date +%s)
 
 PG_TMP=""            # temp folder of the throwaway cluster (empty = not started)
+MAIL_TMP=""          # temp folder of the throwaway postfix + dovecot (empty = not started)
 PG_BIN=""
 PG_PORT=""
 
@@ -206,7 +208,40 @@ stop_postgres() {
     unset KEFU_TEST_POSTGRES
 }
 
-cleanup() { stop_postgres; }
+# ---------------------------------------------------------------------------
+# Throwaway mail server (postfix SMTP + dovecot IMAP on loopback) for the mail tests
+# ---------------------------------------------------------------------------
+
+# Never fatal: without it the mail tests skip with a reason, or fail under CI=true.
+start_mail_server() {
+    MAIL_TMP=$(mktemp -d -t kefu-mail.XXXXXX) || return 1
+    local t0 out smtp imap maillog=$OUT_DIR/mail-server.log
+    t0=$(date +%s)
+    smtp=$(free_port 2525) && imap=$(free_port 1143) || { warn "no free ports for the mail server"; return 1; }
+    if ! out=$(KEFU_MAIL_SMTP_PORT=$smtp KEFU_MAIL_IMAP_PORT=$imap tools/test/mail-server.sh start "$MAIL_TMP" 2>"$maillog"); then
+        warn "test mail server did not start; mail tests will be skipped (or fail under CI). Log:"
+        tail -n 40 "$maillog" >&2
+        return 1
+    fi
+    ((VERBOSE)) && cat "$maillog"
+    # The script prints KEFU_TEST_*=value lines only; export exactly those.
+    local line
+    while IFS= read -r line; do
+        [[ $line =~ ^(KEFU_TEST_[A-Z_]+)=(.*)$ ]] && export "${BASH_REMATCH[1]}=${BASH_REMATCH[2]}"
+    done <<<"$out"
+    log "mail server (postfix SMTP 127.0.0.1:$smtp, dovecot IMAP 127.0.0.1:$imap) ready in $(($(date +%s) - t0))s ($MAIL_TMP)"
+}
+
+# Idempotent and silent, like stop_postgres.
+stop_mail_server() {
+    [[ -n $MAIL_TMP ]] || return 0
+    tools/test/mail-server.sh stop "$MAIL_TMP" >/dev/null 2>&1
+    rm -rf "$MAIL_TMP" 2>/dev/null
+    MAIL_TMP=""
+    unset KEFU_TEST_SMTP KEFU_TEST_IMAP KEFU_TEST_MAIL_SUPPORT KEFU_TEST_MAIL_CUSTOMER KEFU_TEST_MAIL_PASSWORD
+}
+
+cleanup() { stop_postgres; stop_mail_server; }
 
 # ---------------------------------------------------------------------------
 # Build
@@ -249,6 +284,13 @@ counter() {
 # Decode the XML entities the trx writer uses in attribute values.
 xml_unescape() {
     sed -e 's/&quot;/"/g' -e "s/&apos;/'/g" -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g'
+}
+
+# Distinct skip reasons of a trx ("count reason" lines): a skipped test must say why where people look.
+skip_reasons() {
+    awk '/<UnitTestResult [^>]*outcome="NotExecuted"/ { inskip = 1 }
+         inskip && /<Message>/ { sub(/.*<Message>/, ""); sub(/<\/Message>.*/, ""); print; inskip = 0 }
+         /<\/UnitTestResult>/ { inskip = 0 }' "$1" | xml_unescape | sort | uniq -c
 }
 
 # run_tests NAME PROJECT [VAR=VALUE ...]: one dotnet test invocation.
@@ -316,6 +358,12 @@ run_tests() {
     line=$(printf '%-22s %5d passed %5d failed %5d skipped %5ds%s' \
         "$name" "$passed" "$failed" "$skipped" "$secs" "$note")
     echo "$line"
+    if ((skipped > 0)) && [[ -f $trx ]]; then
+        local count reason
+        while read -r count reason; do
+            echo "    skipped ${count}x: $reason"
+        done < <(skip_reasons "$trx")
+    fi
     RUN_LINES+=("$line")
     TOTAL_PASSED=$((TOTAL_PASSED + passed))
     TOTAL_FAILED=$((TOTAL_FAILED + failed))
@@ -327,6 +375,12 @@ fail_run() {
     local name=$1 why=$2 line
     line=$(printf '%-22s %5d passed %5d failed %5d skipped %5ds (%s)' "$name" 0 1 0 0 "$why")
     echo "$line"
+    if ((skipped > 0)) && [[ -f $trx ]]; then
+        local count reason
+        while read -r count reason; do
+            echo "    skipped ${count}x: $reason"
+        done < <(skip_reasons "$trx")
+    fi
     RUN_LINES+=("$line")
     FAILED_NAMES+=("$name: $why")
     TOTAL_FAILED=$((TOTAL_FAILED + 1))
@@ -391,6 +445,8 @@ main() {
         run_tests unit "$unit"
     fi
     if wants integration; then
+        # One mail server for both stores: each run marks what it handled, so the next starts on an empty inbox.
+        start_mail_server
         run_tests integration-sqlite "$integ" KEFU_TEST_STORE=sqlite
         if [[ ! -f $integ ]]; then
             echo "note: $integ not found, skipping 'integration-postgres'"
@@ -401,6 +457,7 @@ main() {
         fi
         # Free the cluster's memory before the browser tests.
         stop_postgres
+        stop_mail_server
     fi
     if wants browser; then
         run_tests browser "$browser" KEFU_TEST_STORE=sqlite

@@ -726,6 +726,46 @@ namespace Kefu.Migrations.Postgres.Migrations
                     b.ToTable("InternalInquiries");
                 });
 
+            modelBuilder.Entity("Kefu.Web.Features.Complaints.Mail.ComplaintEmail", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ComplaintId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MessageId")
+                        .IsUnique();
+
+                    b.HasIndex("ComplaintId", "At");
+
+                    b.ToTable("ComplaintEmails", (string)null);
+                });
+
             modelBuilder.Entity("Kefu.Web.Features.Complaints.ResponsibilityFinding", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1333,6 +1373,14 @@ namespace Kefu.Migrations.Postgres.Migrations
                         .HasForeignKey("DepartmentId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Kefu.Web.Features.Complaints.Mail.ComplaintEmail", b =>
+                {
+                    b.HasOne("Kefu.Web.Features.Complaints.Complaint", null)
+                        .WithMany()
+                        .HasForeignKey("ComplaintId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Kefu.Web.Features.Complaints.ResponsibilityFinding", b =>

@@ -720,6 +720,46 @@ namespace Kefu.Migrations.Sqlite.Migrations
                     b.ToTable("InternalInquiries");
                 });
 
+            modelBuilder.Entity("Kefu.Web.Features.Complaints.Mail.ComplaintEmail", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ComplaintId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MessageId")
+                        .IsUnique();
+
+                    b.HasIndex("ComplaintId", "At");
+
+                    b.ToTable("ComplaintEmails", (string)null);
+                });
+
             modelBuilder.Entity("Kefu.Web.Features.Complaints.ResponsibilityFinding", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1321,6 +1361,14 @@ namespace Kefu.Migrations.Sqlite.Migrations
                         .HasForeignKey("DepartmentId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Kefu.Web.Features.Complaints.Mail.ComplaintEmail", b =>
+                {
+                    b.HasOne("Kefu.Web.Features.Complaints.Complaint", null)
+                        .WithMany()
+                        .HasForeignKey("ComplaintId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Kefu.Web.Features.Complaints.ResponsibilityFinding", b =>

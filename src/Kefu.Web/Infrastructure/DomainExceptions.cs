@@ -48,3 +48,10 @@ public sealed class FieldValidationException(IDictionary<string, string[]> error
     public static FieldValidationException For(string field, string rule) =>
         new(new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = [rule] });
 }
+
+/// <summary>A service the request needs (an outgoing mail server, say) is not configured or not reachable right now.</summary>
+public sealed class ServiceUnavailableException(string message) : DomainException(message)
+{
+    public override int StatusCode => StatusCodes.Status503ServiceUnavailable;
+    public override string Title => "A service this request needs is unavailable.";
+}

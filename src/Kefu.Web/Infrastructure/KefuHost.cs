@@ -4,6 +4,7 @@ using Kefu.Web.Data;
 using Kefu.Web.Features.Access;
 using Kefu.Web.Features.Audit;
 using Kefu.Web.Features.Complaints;
+using Kefu.Web.Features.Complaints.Mail;
 using Kefu.Web.Features.Customers;
 using Kefu.Web.Features.Departments;
 using Kefu.Web.Features.Improvements;
@@ -58,9 +59,20 @@ public static class KefuHost
         services.Configure<AttachmentOptions>(configuration.GetSection("Kefu:Attachments"));
         services.AddSingleton(sp => new PublicIntake.SubmissionLimiter(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ComplaintRules>>().Value));
         services.AddSingleton(sp => new BusinessCalendar(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SlaOptions>>().Value.BusinessHours));
-        if (configuration.GetValue("Kefu:Jobs:Enabled", true))
+        var jobs = configuration.GetValue("Kefu:Jobs:Enabled", true);
+        if (jobs)
         {
             services.AddHostedService<Jobs.DeadlineSweeper>();
+        }
+
+        services.Configure<MailOptions>(configuration.GetSection(MailOptions.Section));
+        if (configuration.GetValue($"{MailOptions.Section}:Enabled", false))
+        {
+            services.AddSingleton<IMailSender, SmtpMailSender>();
+            if (jobs)
+            {
+                services.AddHostedService<Jobs.MailboxPoller>();
+            }
         }
         services.AddDataProtection().SetApplicationName("Kefu").PersistKeysToDbContext<KefuDbContext>();
 
@@ -203,6 +215,7 @@ public static class KefuHost
         api.MapAuditApi();
         api.MapComplaintsApi();
         api.MapComplaintReports();
+        api.MapComplaintMailApi();
         api.MapNotificationsApi();
         api.MapImprovementsApi();
         app.MapAccountEndpoints();

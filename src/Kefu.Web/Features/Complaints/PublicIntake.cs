@@ -106,7 +106,8 @@ public static class PublicIntake
         return new Receipt(complaint.Id, complaint.Number, complaint.TrackingToken);
     }
 
-    private static async Task<KefuUser> IntakeOwnerAsync(IServiceProvider services, KefuDbContext db, ComplaintRules rules, CancellationToken cancellationToken)
+    /// <summary>Owner of complaints that arrive without staff (public form, e-mail): Kefu:Complaints:IntakeOwner, else the first active Supervisor.</summary>
+    internal static async Task<KefuUser> IntakeOwnerAsync(IServiceProvider services, KefuDbContext db, ComplaintRules rules, CancellationToken cancellationToken)
     {
         if (!string.IsNullOrWhiteSpace(rules.IntakeOwner))
         {
@@ -119,7 +120,7 @@ public static class PublicIntake
 
         var supervisors = await services.GetRequiredService<UserManager<KefuUser>>().GetUsersInRoleAsync(KefuRoles.Supervisor);
         return supervisors.Where(u => u.IsActive).OrderBy(u => u.UserName, StringComparer.Ordinal).FirstOrDefault()
-            ?? throw new ConflictException("No one can own complaints from the public form: set Kefu:Complaints:IntakeOwner or create a Supervisor.");
+            ?? throw new ConflictException("No one can own complaints from the public form or e-mail: set Kefu:Complaints:IntakeOwner or create a Supervisor.");
     }
 
     /// <summary>What the customer sees on the tracking page: no internal notes, only progress they can act on.</summary>

@@ -512,6 +512,29 @@ namespace Kefu.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ComplaintEmails",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    MessageId = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    Direction = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    ComplaintId = table.Column<Guid>(type: "uuid", nullable: true),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Subject = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    Outcome = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ComplaintEmails", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ComplaintEmails_Complaints_ComplaintId",
+                        column: x => x.ComplaintId,
+                        principalTable: "Complaints",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ComplaintEvents",
                 columns: table => new
                 {
@@ -577,6 +600,41 @@ namespace Kefu.Migrations.Postgres.Migrations
                         principalTable: "Complaints",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ImprovementItem",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    DepartmentId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ComplaintId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Description = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    DueAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    DoneAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    Outcome = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    RaisedBy = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Version = table.Column<Guid>(type: "uuid", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ImprovementItem", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ImprovementItem_Complaints_ComplaintId",
+                        column: x => x.ComplaintId,
+                        principalTable: "Complaints",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_ImprovementItem_Departments_DepartmentId",
+                        column: x => x.DepartmentId,
+                        principalTable: "Departments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -777,6 +835,17 @@ namespace Kefu.Migrations.Postgres.Migrations
                 columns: new[] { "MetAt", "CancelledAt", "DueAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ComplaintEmails_ComplaintId_At",
+                table: "ComplaintEmails",
+                columns: new[] { "ComplaintId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ComplaintEmails_MessageId",
+                table: "ComplaintEmails",
+                column: "MessageId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ComplaintEvents_ComplaintId_At",
                 table: "ComplaintEvents",
                 columns: new[] { "ComplaintId", "At" });
@@ -871,6 +940,16 @@ namespace Kefu.Migrations.Postgres.Migrations
                 column: "ComplaintId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ImprovementItem_ComplaintId",
+                table: "ImprovementItem",
+                column: "ComplaintId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ImprovementItem_DepartmentId_Status",
+                table: "ImprovementItem",
+                columns: new[] { "DepartmentId", "Status" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_InternalInquiries_ComplaintId",
                 table: "InternalInquiries",
                 column: "ComplaintId");
@@ -932,6 +1011,9 @@ namespace Kefu.Migrations.Postgres.Migrations
                 name: "ComplaintDeadlines");
 
             migrationBuilder.DropTable(
+                name: "ComplaintEmails");
+
+            migrationBuilder.DropTable(
                 name: "ComplaintEvents");
 
             migrationBuilder.DropTable(
@@ -951,6 +1033,9 @@ namespace Kefu.Migrations.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "Disagreement");
+
+            migrationBuilder.DropTable(
+                name: "ImprovementItem");
 
             migrationBuilder.DropTable(
                 name: "InternalInquiries");

@@ -510,6 +510,29 @@ namespace Kefu.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ComplaintEmails",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    MessageId = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    Direction = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    ComplaintId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Subject = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    Outcome = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ComplaintEmails", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ComplaintEmails_Complaints_ComplaintId",
+                        column: x => x.ComplaintId,
+                        principalTable: "Complaints",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ComplaintEvents",
                 columns: table => new
                 {
@@ -575,6 +598,41 @@ namespace Kefu.Migrations.Sqlite.Migrations
                         principalTable: "Complaints",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ImprovementItem",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    DepartmentId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ComplaintId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    DueAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    DoneAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Outcome = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    RaisedBy = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Version = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ImprovementItem", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ImprovementItem_Complaints_ComplaintId",
+                        column: x => x.ComplaintId,
+                        principalTable: "Complaints",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_ImprovementItem_Departments_DepartmentId",
+                        column: x => x.DepartmentId,
+                        principalTable: "Departments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -775,6 +833,17 @@ namespace Kefu.Migrations.Sqlite.Migrations
                 columns: new[] { "MetAt", "CancelledAt", "DueAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ComplaintEmails_ComplaintId_At",
+                table: "ComplaintEmails",
+                columns: new[] { "ComplaintId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ComplaintEmails_MessageId",
+                table: "ComplaintEmails",
+                column: "MessageId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ComplaintEvents_ComplaintId_At",
                 table: "ComplaintEvents",
                 columns: new[] { "ComplaintId", "At" });
@@ -869,6 +938,16 @@ namespace Kefu.Migrations.Sqlite.Migrations
                 column: "ComplaintId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ImprovementItem_ComplaintId",
+                table: "ImprovementItem",
+                column: "ComplaintId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ImprovementItem_DepartmentId_Status",
+                table: "ImprovementItem",
+                columns: new[] { "DepartmentId", "Status" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_InternalInquiries_ComplaintId",
                 table: "InternalInquiries",
                 column: "ComplaintId");
@@ -930,6 +1009,9 @@ namespace Kefu.Migrations.Sqlite.Migrations
                 name: "ComplaintDeadlines");
 
             migrationBuilder.DropTable(
+                name: "ComplaintEmails");
+
+            migrationBuilder.DropTable(
                 name: "ComplaintEvents");
 
             migrationBuilder.DropTable(
@@ -949,6 +1031,9 @@ namespace Kefu.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "Disagreement");
+
+            migrationBuilder.DropTable(
+                name: "ImprovementItem");
 
             migrationBuilder.DropTable(
                 name: "InternalInquiries");

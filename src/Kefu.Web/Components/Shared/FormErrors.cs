@@ -135,6 +135,8 @@ public sealed class FormErrors(IStringLocalizer<SharedResource> localizer)
             "must be a date and time" => "Rule_DateTime",
             "needs at least one recorded demand to confirm" => "Rule_DemandsToConfirm",
             "is already the owner" => "Rule_AlreadyOwner",
+            _ when rule.StartsWith("the customer has no e-mail address", StringComparison.Ordinal) => "Rule_CustomerNoEmail",
+            _ when rule.StartsWith("the customer's e-mail address is not a valid address", StringComparison.Ordinal) => "Rule_CustomerEmailInvalid",
             "must name an existing customer" => "Rule_Customer",
             "must name an inquiry of this complaint" => "Rule_Inquiry",
             "is required when rejecting a plan" => "Rule_RejectReason",

@@ -101,6 +101,28 @@ internal sealed class ComplaintDriver(HttpClient client)
 
     // ---- Happy-path step fillers ----
 
+    /// <summary>Steps 1–3 done and the plan recorded (not yet advanced): the starting point of most plan and closure tests.</summary>
+    public async Task ThroughPlanAsync(string kind = "ExplanationOnly", decimal? amount = null)
+    {
+        await PreAssessAsync();
+        await AdvanceAsync("FactFinding");
+        await FindFactsAsync();
+        await AdvanceAsync("Responsibility");
+        await JudgeAsync();
+        await AdvanceAsync("Plan");
+        await PlanAsync(kind, amount, await UserIdAsync("agent"));
+    }
+
+    /// <summary>An explanation-only complaint taken all the way to Closed.</summary>
+    public async Task CloseExplainedAsync()
+    {
+        await ThroughPlanAsync();
+        await AdvanceAsync("Execution");
+        await PostAsync("confirmations", new { kind = "ExplainedOnCall" });
+        await AdvanceAsync("Review");
+        await AdvanceAsync("Closed");
+    }
+
     public Task PreAssessAsync() => PutAsync("pre-assessment", new { coreProblem = "包裹延迟，客户要求尽快送达并说明原因", contactGoal = "安抚情绪，确认诉求并承诺回复时间", knownPitfalls = "物流承诺时效", seniorAdviceSought = false });
 
     public async Task FindFactsAsync(bool confirmDemands = true, bool promiseReply = true, bool summary = true, bool withInquiry = true, bool noObjection = true)

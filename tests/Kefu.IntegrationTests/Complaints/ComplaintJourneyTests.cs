@@ -23,13 +23,7 @@ public sealed class ComplaintJourneyTests(KefuAppFactory app)
     {
         var c = await ComplaintDriver.StartAsync(app);
 
-        await c.PreAssessAsync();
-        await c.AdvanceAsync("FactFinding");
-        await c.FindFactsAsync();
-        await c.AdvanceAsync("Responsibility");
-        await c.JudgeAsync();
-        await c.AdvanceAsync("Plan");
-        await c.PlanAsync(executorId: await c.UserIdAsync("agent"));
+        await c.ThroughPlanAsync();
         await c.AdvanceAsync("Execution");
         Assert.Equal(["explained-on-call"], await c.RefusedAdvanceAsync());
         await c.PostAsync("communications", new { text = "已致电客户说明转运积压原因，客户表示理解" });
@@ -111,13 +105,7 @@ public sealed class ComplaintJourneyTests(KefuAppFactory app)
     public async Task LargeCompensation_NeedsSupervisorApproval_BeforeExecution_AndClosesOnlyOnPaymentReceived()
     {
         var c = await ComplaintDriver.StartAsync(app);
-        await c.PreAssessAsync();
-        await c.AdvanceAsync("FactFinding");
-        await c.FindFactsAsync();
-        await c.AdvanceAsync("Responsibility");
-        await c.JudgeAsync();
-        await c.AdvanceAsync("Plan");
-        await c.PlanAsync("Compensation", 800m, await c.UserIdAsync("agent"));
+        await c.ThroughPlanAsync("Compensation", 800m);
 
         Assert.Equal("Pending", c.Last.GetProperty("plan").GetProperty("approval").GetString());
         Assert.Equal(["approval-granted"], await c.RefusedAdvanceAsync());
@@ -141,13 +129,7 @@ public sealed class ComplaintJourneyTests(KefuAppFactory app)
     public async Task RejectedPlan_CannotBeExecuted_AndRejectionNeedsAReason()
     {
         var c = await ComplaintDriver.StartAsync(app);
-        await c.PreAssessAsync();
-        await c.AdvanceAsync("FactFinding");
-        await c.FindFactsAsync();
-        await c.AdvanceAsync("Responsibility");
-        await c.JudgeAsync();
-        await c.AdvanceAsync("Plan");
-        await c.PlanAsync("Refund", 2000m, await c.UserIdAsync("agent"));
+        await c.ThroughPlanAsync("Refund", 2000m);
         var supervisor = await app.ClientForAsync("supervisor");
 
         var noReason = await c.PostAsync("approval", new { approve = false }, HttpStatusCode.BadRequest, supervisor);
@@ -164,13 +146,7 @@ public sealed class ComplaintJourneyTests(KefuAppFactory app)
     public async Task OfflineWork_ClosesOnlyAfterTheCustomerConfirmsItIsDone()
     {
         var c = await ComplaintDriver.StartAsync(app);
-        await c.PreAssessAsync();
-        await c.AdvanceAsync("FactFinding");
-        await c.FindFactsAsync();
-        await c.AdvanceAsync("Responsibility");
-        await c.JudgeAsync();
-        await c.AdvanceAsync("Plan");
-        await c.PlanAsync("OfflineWork", executorId: await c.UserIdAsync("agent"));
+        await c.ThroughPlanAsync("OfflineWork");
         await c.AdvanceAsync("Execution");
 
         Assert.Equal(["customer-confirmed-done"], await c.RefusedAdvanceAsync());
@@ -182,13 +158,7 @@ public sealed class ComplaintJourneyTests(KefuAppFactory app)
     public async Task HighSeverityComplaint_NeedsTheReviewBeforeClosing()
     {
         var c = await ComplaintDriver.StartAsync(app, severity: "High");
-        await c.PreAssessAsync();
-        await c.AdvanceAsync("FactFinding");
-        await c.FindFactsAsync();
-        await c.AdvanceAsync("Responsibility");
-        await c.JudgeAsync();
-        await c.AdvanceAsync("Plan");
-        await c.PlanAsync(executorId: await c.UserIdAsync("agent"));
+        await c.ThroughPlanAsync();
         await c.AdvanceAsync("Execution");
         await c.PostAsync("confirmations", new { kind = "ExplainedOnCall" });
         await c.AdvanceAsync("Review");
@@ -236,17 +206,7 @@ public sealed class ComplaintJourneyTests(KefuAppFactory app)
     public async Task ReopenedComplaint_CountsAsRepeat_AndGoesBackToFactFinding()
     {
         var c = await ComplaintDriver.StartAsync(app);
-        await c.PreAssessAsync();
-        await c.AdvanceAsync("FactFinding");
-        await c.FindFactsAsync();
-        await c.AdvanceAsync("Responsibility");
-        await c.JudgeAsync();
-        await c.AdvanceAsync("Plan");
-        await c.PlanAsync(executorId: await c.UserIdAsync("agent"));
-        await c.AdvanceAsync("Execution");
-        await c.PostAsync("confirmations", new { kind = "ExplainedOnCall" });
-        await c.AdvanceAsync("Review");
-        await c.AdvanceAsync("Closed");
+        await c.CloseExplainedAsync();
 
         await c.PostAsync("reopen", new { text = "客户反馈包裹仍未送达" });
 

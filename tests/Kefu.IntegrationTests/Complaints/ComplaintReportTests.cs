@@ -32,13 +32,7 @@ public sealed class ComplaintReportTests(KefuAppFactory app)
     public async Task CaseReportPdf_CarriesTheSeedSectionsAndTheCaseInChinese()
     {
         var c = await ComplaintDriver.StartAsync(app);
-        await c.PreAssessAsync();
-        await c.AdvanceAsync("FactFinding");
-        await c.FindFactsAsync();
-        await c.AdvanceAsync("Responsibility");
-        await c.JudgeAsync();
-        await c.AdvanceAsync("Plan");
-        await c.PlanAsync(executorId: await c.UserIdAsync("agent"));
+        await c.ThroughPlanAsync();
 
         var response = await c.Client.GetAsync($"/api/v1/complaints/{c.Id}/report.pdf");
 

@@ -120,17 +120,7 @@ public sealed class DeadlineTests(SlaApp app) : IClassFixture<SlaApp>
     public async Task ClosedComplaint_SchedulesAReturnVisit_ThatTheVisitMeets()
     {
         var c = await ComplaintDriver.StartAsync(app);
-        await c.PreAssessAsync();
-        await c.AdvanceAsync("FactFinding");
-        await c.FindFactsAsync();
-        await c.AdvanceAsync("Responsibility");
-        await c.JudgeAsync();
-        await c.AdvanceAsync("Plan");
-        await c.PlanAsync(executorId: await c.UserIdAsync("agent"));
-        await c.AdvanceAsync("Execution");
-        await c.PostAsync("confirmations", new { kind = "ExplainedOnCall" });
-        await c.AdvanceAsync("Review");
-        await c.AdvanceAsync("Closed");
+        await c.CloseExplainedAsync();
         Assert.Equal("Open", Deadline(c.Last, "ReturnVisit").GetProperty("state").GetString());
         Assert.Equal("Met", Deadline(c.Last, "Resolution").GetProperty("state").GetString());
 

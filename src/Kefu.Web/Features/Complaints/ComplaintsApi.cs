@@ -258,24 +258,7 @@ public static class ComplaintsApi
 
     internal static async Task<Created<CategoryView>> CreateCategory(CategoryInput input, KefuDbContext db, CancellationToken cancellationToken)
     {
-        var errors = new FieldErrors().Required("code", input.Code, 32).Required("name", input.Name, 64).NoPii("name", input.Name);
-        errors.ThrowIfAny();
-        var code = input.Code!.Trim().ToUpperInvariant();
-        if (await db.ComplaintCategories.AnyAsync(c => c.Code == code, cancellationToken))
-        {
-            errors.Add("code", "must be unique: another category has this code");
-        }
-
-        if (input.ParentId is { } parent && !await db.ComplaintCategories.AnyAsync(c => c.Id == parent, cancellationToken))
-        {
-            errors.Add("parentId", "must name an existing category");
-        }
-
-        errors.ThrowIfAny();
-        var count = await db.ComplaintCategories.CountAsync(cancellationToken);
-        var category = new ComplaintCategory { Id = Ids.New(), Code = code, Name = input.Name!.Trim(), ParentId = input.ParentId, SortOrder = count + 1 };
-        db.ComplaintCategories.Add(category);
-        await db.SaveChangesAsync(cancellationToken);
+        var category = await CategoryCommands.CreateAsync(db, input, cancellationToken);
         return TypedResults.Created($"/api/v1/complaint-categories/{category.Id}", new CategoryView(category.Id, category.ParentId, category.Code, category.Name, category.IsActive, category.SortOrder));
     }
 }

@@ -185,6 +185,7 @@ public static class KefuHost
     public static WebApplication UseKefu(this WebApplication app)
     {
         app.UseForwardedHeaders();
+        app.UseKefuSecurityHeaders();
         app.UseExceptionHandler();
         // Machine endpoints answer errors with problem details; pages re-execute to the not-found page.
         app.UseWhen(IsMachineEndpoint, api => api.UseStatusCodePages());

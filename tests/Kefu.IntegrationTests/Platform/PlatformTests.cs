@@ -69,6 +69,19 @@ public sealed class PlatformTests(KefuAppFactory app)
         Assert.Contains("Sign in", html, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/login")]
+    [InlineData("/api/v1/customers")]
+    [InlineData("/complaint-form")]
+    public async Task Responses_CarryTheSecurityHeaders(string path)
+    {
+        var response = await app.CreateClient().GetAsync(path);
+
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+    }
+
     [Fact]
     public async Task UnknownApiRoute_IsProblemDetails404()
     {

@@ -34,7 +34,11 @@ public sealed record ComplaintView(
     IReadOnlyList<ComplaintView.DeadlineView> Deadlines)
 {
     /// <summary>A tracked due time; <c>state</c> is Open, Met, Overdue (open and past due) or Cancelled.</summary>
-    public sealed record DeadlineView(Guid Id, DeadlineKind Kind, string Description, DateTime DueAt, DateTime? MetAt, DateTime? EscalatedAt, string State);
+    public sealed record DeadlineView(Guid Id, DeadlineKind Kind, string Description, DateTime DueAt, DateTime? MetAt, DateTime? EscalatedAt, string State)
+    {
+        public static DeadlineView From(ComplaintDeadline d) => new(d.Id, d.Kind, d.Description, d.DueAt, d.MetAt, d.EscalatedAt,
+            d.CancelledAt is not null ? "Cancelled" : d.MetAt is not null ? "Met" : d.EscalatedAt is not null ? "Overdue" : "Open");
+    }
 
     public sealed record PreAssessmentRecord(string? CoreProblem, string? ContactGoal, string? KnownPitfalls, bool SeniorAdviceSought, string? SeniorAdviceNote);
 
@@ -42,9 +46,15 @@ public sealed record ComplaintView(
         string? CustomerImpact, string? EvidenceNotes, string? EmotionNotes, IReadOnlyList<string> Demands, DateTime? DemandsConfirmedAt,
         DateTime? PromisedReplyAt, string? ReplyContact, string? FactSummary, IReadOnlyList<InquiryView> Inquiries, IReadOnlyList<DisagreementView> Disagreements);
 
-    public sealed record InquiryView(Guid Id, Guid DepartmentId, string KeyFacts, string? Feedback, DateTime? FeedbackAt, DateTime? NoObjectionAt, string? ConfirmedBy);
+    public sealed record InquiryView(Guid Id, Guid DepartmentId, string KeyFacts, string? Feedback, DateTime? FeedbackAt, DateTime? NoObjectionAt, string? ConfirmedBy)
+    {
+        public static InquiryView From(InternalInquiry i) => new(i.Id, i.DepartmentId, i.KeyFacts, i.Feedback, i.FeedbackAt, i.NoObjectionAt, i.ConfirmedBy);
+    }
 
-    public sealed record DisagreementView(Guid Id, Guid? InquiryId, string Description, DisagreementValidity Validity);
+    public sealed record DisagreementView(Guid Id, Guid? InquiryId, string Description, DisagreementValidity Validity)
+    {
+        public static DisagreementView From(Disagreement d) => new(d.Id, d.InquiryId, d.Description, d.Validity);
+    }
 
     public sealed record ResponsibilityRecord(IReadOnlyList<FindingView> Findings, string? RootCause, ResponsibilityVerdict? Verdict);
 
@@ -65,8 +75,8 @@ public sealed record ComplaintView(
         new PreAssessmentRecord(c.CoreProblem, c.ContactGoal, c.KnownPitfalls, c.SeniorAdviceSought, c.SeniorAdviceNote),
         new FactsRecord(c.IntroductionGiven, c.EventTime, c.EventPlace, c.PeopleInvolved, c.EventCause, c.CustomerImpact, c.EvidenceNotes,
             c.EmotionNotes, c.Demands, c.DemandsConfirmedAt, c.PromisedReplyAt, c.ReplyContact, c.FactSummary,
-            c.Inquiries.OrderBy(i => i.CreatedAt).Select(i => new InquiryView(i.Id, i.DepartmentId, i.KeyFacts, i.Feedback, i.FeedbackAt, i.NoObjectionAt, i.ConfirmedBy)).ToList(),
-            c.Disagreements.Select(d => new DisagreementView(d.Id, d.InquiryId, d.Description, d.Validity)).ToList()),
+            c.Inquiries.OrderBy(i => i.CreatedAt).Select(InquiryView.From).ToList(),
+            c.Disagreements.Select(DisagreementView.From).ToList()),
         new ResponsibilityRecord(c.Findings.Select(f => new FindingView(f.Id, f.Side, f.Description, f.DepartmentId, f.PersonName, f.PolicyBasis)).ToList(), c.RootCause, c.Verdict),
         new PlanRecord(c.PlanKind, c.PlanDescription, c.PlanObligations, c.PlanBottomLine, c.PlanAmount, c.PlanCurrency, c.PlanExecutorId, c.PlanDeadline,
             c.PlanExpectedEffect, c.PlanApproval, c.PlanApprovedById, c.PlanApprovalReason),
@@ -75,8 +85,7 @@ public sealed record ComplaintView(
         ComplaintGates.For(c, rules),
         c.Timeline.OrderBy(t => t.At).ThenBy(t => t.Id).Select(t => new TimelineEntry(t.At, t.Kind, t.Text, t.ActorName)).ToList(),
         c.Version, c.CreatedAt, c.UpdatedAt, c.WaitingOnCustomerSince,
-        c.Deadlines.OrderBy(d => d.DueAt).Select(d => new DeadlineView(d.Id, d.Kind, d.Description, d.DueAt, d.MetAt, d.EscalatedAt,
-            d.CancelledAt is not null ? "Cancelled" : d.MetAt is not null ? "Met" : d.EscalatedAt is not null ? "Overdue" : "Open")).ToList());
+        c.Deadlines.OrderBy(d => d.DueAt).Select(DeadlineView.From).ToList());
 }
 
 /// <summary>A row of a complaint list.</summary>

@@ -145,25 +145,25 @@ public static class ComplaintsApi
     internal static async Task<Created<ComplaintView.InquiryView>> SendInquiry(Guid id, InternalInquiries.Send input, ClaimsPrincipal user, KefuDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var i = await InternalInquiries.SendAsync(db, id, input, CurrentActor.From(user), clock, cancellationToken);
-        return TypedResults.Created($"/api/v1/complaints/{id}", new ComplaintView.InquiryView(i.Id, i.DepartmentId, i.KeyFacts, i.Feedback, i.FeedbackAt, i.NoObjectionAt, i.ConfirmedBy));
+        return TypedResults.Created($"/api/v1/complaints/{id}", ComplaintView.InquiryView.From(i));
     }
 
     internal static async Task<Ok<ComplaintView.InquiryView>> InquiryFeedback(Guid id, Guid inquiryId, InternalInquiries.Feedback input, ClaimsPrincipal user, KefuDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var i = await InternalInquiries.RecordFeedbackAsync(db, id, inquiryId, input, CurrentActor.From(user), clock, cancellationToken);
-        return TypedResults.Ok(new ComplaintView.InquiryView(i.Id, i.DepartmentId, i.KeyFacts, i.Feedback, i.FeedbackAt, i.NoObjectionAt, i.ConfirmedBy));
+        return TypedResults.Ok(ComplaintView.InquiryView.From(i));
     }
 
     internal static async Task<Ok<ComplaintView.InquiryView>> NoObjection(Guid id, Guid inquiryId, InternalInquiries.Confirm? input, ClaimsPrincipal user, KefuDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var i = await InternalInquiries.ConfirmNoObjectionAsync(db, id, inquiryId, input ?? new InternalInquiries.Confirm(null), CurrentActor.From(user), clock, cancellationToken);
-        return TypedResults.Ok(new ComplaintView.InquiryView(i.Id, i.DepartmentId, i.KeyFacts, i.Feedback, i.FeedbackAt, i.NoObjectionAt, i.ConfirmedBy));
+        return TypedResults.Ok(ComplaintView.InquiryView.From(i));
     }
 
     internal static async Task<Created<ComplaintView.DisagreementView>> AddDisagreement(Guid id, InternalInquiries.NewDisagreement input, ClaimsPrincipal user, KefuDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var d = await InternalInquiries.AddDisagreementAsync(db, id, input, CurrentActor.From(user), clock, cancellationToken);
-        return TypedResults.Created($"/api/v1/complaints/{id}", new ComplaintView.DisagreementView(d.Id, d.InquiryId, d.Description, d.Validity));
+        return TypedResults.Created($"/api/v1/complaints/{id}", ComplaintView.DisagreementView.From(d));
     }
 
     internal static async Task<Ok<ComplaintView>> DecideApproval(Guid id, ComplaintActions.ApprovalDecision input, HttpResponse response, ClaimsPrincipal user, KefuDbContext db, IOptions<ComplaintRules> rules, TimeProvider clock, CancellationToken cancellationToken) =>
@@ -187,7 +187,7 @@ public static class ComplaintsApi
     internal static async Task<Created<ComplaintView.DeadlineView>> PromiseCallback(Guid id, FollowUps.Callback input, ClaimsPrincipal user, KefuDbContext db, IOptions<SlaOptions> sla, TimeProvider clock, CancellationToken cancellationToken)
     {
         var d = await FollowUps.PromiseCallbackAsync(db, id, input, CurrentActor.From(user), sla.Value, clock, cancellationToken);
-        return TypedResults.Created($"/api/v1/complaints/{id}", new ComplaintView.DeadlineView(d.Id, d.Kind, d.Description, d.DueAt, d.MetAt, d.EscalatedAt, "Open"));
+        return TypedResults.Created($"/api/v1/complaints/{id}", ComplaintView.DeadlineView.From(d));
     }
 
     internal static async Task<Ok<ComplaintView>> CompleteCallback(Guid id, Guid deadlineId, FollowUps.Reason? input, HttpResponse response, ClaimsPrincipal user, KefuDbContext db, IOptions<ComplaintRules> rules, TimeProvider clock, CancellationToken cancellationToken) =>

@@ -24,6 +24,7 @@ public static class DemoData
         ("agent2", "张晓明", KefuRoles.Agent, "CS", "1002"),
         ("aftersales", "陈售后", KefuRoles.Agent, "AFTERSALES", "2001"),
         ("tech", "刘技术", KefuRoles.Agent, "TECH", "3001"),
+        ("pbx", "电话系统", KefuRoles.Telephony, "CS", "PBX1"),
     ];
 
     public static async Task EnsureBaselineAsync(IServiceProvider services, CancellationToken cancellationToken)
@@ -49,6 +50,8 @@ public static class DemoData
 
             await db.SaveChangesAsync(cancellationToken);
         }
+
+        await Features.Calls.CallCenterDefaults.EnsureAsync(db, cancellationToken);
     }
 
     public static async Task SeedAsync(IServiceProvider services, CancellationToken cancellationToken)
@@ -111,6 +114,12 @@ public static class DemoData
                 AgentName = agent.DisplayName,
             }));
             db.Customers.Add(customer);
+        }
+
+        foreach (var (userName, skills) in Features.Calls.CallCenterDefaults.DemoAgents)
+        {
+            var user = await db.Users.AsNoTracking().SingleAsync(u => u.UserName == userName, cancellationToken);
+            db.Add(new Features.Calls.AgentPresence { UserName = userName, UserId = user.Id, Skills = skills, StateSince = now });
         }
 
         await db.SaveChangesAsync(cancellationToken);

@@ -12,3 +12,9 @@ public interface ITimestamped
     DateTime CreatedAt { get; set; }
     DateTime UpdatedAt { get; set; }
 }
+
+/// <summary>
+/// Machine-written, high-volume rows (CTI events and their projections) that are their own record: the audit log
+/// skips them, because an audit row per telephony event would double the write load and say nothing new.
+/// </summary>
+public interface INotAudited;

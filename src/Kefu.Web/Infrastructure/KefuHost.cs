@@ -3,6 +3,7 @@ using Kefu.Web.Components;
 using Kefu.Web.Data;
 using Kefu.Web.Features.Access;
 using Kefu.Web.Features.Audit;
+using Kefu.Web.Features.Calls;
 using Kefu.Web.Features.Complaints;
 using Kefu.Web.Features.Complaints.Mail;
 using Kefu.Web.Features.Customers;
@@ -59,10 +60,17 @@ public static class KefuHost
         services.Configure<AttachmentOptions>(configuration.GetSection("Kefu:Attachments"));
         services.AddSingleton(sp => new PublicIntake.SubmissionLimiter(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ComplaintRules>>().Value));
         services.AddSingleton(sp => new BusinessCalendar(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SlaOptions>>().Value.BusinessHours));
+        services.Configure<Features.Calls.CallCenterOptions>(configuration.GetSection("Kefu:Calls"));
+        services.Configure<Features.Calls.CallTargets>(configuration.GetSection("Kefu:Calls"));
+        services.AddSingleton<Features.Calls.ScreenPops>();
+        services.AddSingleton<Hubs.CallCenterSignals>();
+        services.AddSingleton<Features.Calls.CallCenter>();
+        services.AddSignalR();
         var jobs = configuration.GetValue("Kefu:Jobs:Enabled", true);
         if (jobs)
         {
             services.AddHostedService<Jobs.DeadlineSweeper>();
+            services.AddHostedService<Jobs.AcdTimer>();
         }
 
         services.Configure<MailOptions>(configuration.GetSection(MailOptions.Section));
@@ -124,7 +132,8 @@ public static class KefuHost
             .AddPolicy(KefuPolicies.CustomerWrite, p => p.RequireRole(KefuRoles.Agent, KefuRoles.Supervisor, KefuRoles.Admin))
             .AddPolicy(KefuPolicies.AuditRead, p => p.RequireRole(KefuRoles.Admin))
             .AddPolicy(KefuPolicies.ComplaintWrite, p => p.RequireRole(KefuRoles.Agent, KefuRoles.Supervisor, KefuRoles.Admin))
-            .AddPolicy(KefuPolicies.Supervisor, p => p.RequireRole(KefuRoles.Supervisor));
+            .AddPolicy(KefuPolicies.Supervisor, p => p.RequireRole(KefuRoles.Supervisor))
+            .AddPolicy(KefuPolicies.CtiWrite, p => p.RequireRole(KefuRoles.Telephony, KefuRoles.Admin));
         services.AddCascadingAuthenticationState();
 
         services.AddLocalization(o => o.ResourcesPath = "Resources");
@@ -219,6 +228,12 @@ public static class KefuHost
         api.MapComplaintMailApi();
         api.MapNotificationsApi();
         api.MapImprovementsApi();
+        api.MapCtiApi();
+        api.MapCallsApi();
+        api.MapAgentsApi();
+        api.MapCallCenterSetupApi();
+        api.MapWallboardApi();
+        app.MapHub<Hubs.CallCenterHub>(Hubs.CallCenterHub.Path);
         app.MapAccountEndpoints();
 
         app.MapStaticAssets();

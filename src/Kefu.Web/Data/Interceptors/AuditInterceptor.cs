@@ -59,6 +59,11 @@ internal sealed class AuditInterceptor(ICurrentActor currentActor, TimeProvider 
                 continue;
             }
 
+            if (entry.Entity is INotAudited)
+            {
+                continue;
+            }
+
             var action = entry.State switch
             {
                 EntityState.Added => AuditAction.Created,

@@ -33,7 +33,14 @@ public static class KefuRoles
     /// <summary>管理员: configures the system, users and departments.</summary>
     public const string Admin = "Admin";
 
+    /// <summary>电话系统: the account a PBX adapter uses to post CTI events and read commands; not staff, no UI.</summary>
+    public const string Telephony = "Telephony";
+
+    /// <summary>The staff roles (people who sign in to the UI).</summary>
     public static readonly IReadOnlyList<string> All = [Agent, Supervisor, QA, Admin];
+
+    /// <summary>Every role an administrator can give an account: the staff roles and <see cref="Telephony"/>.</summary>
+    public static readonly IReadOnlyList<string> Assignable = [.. All, Telephony];
 
     /// <summary>Roles whose work needs a customer's full phone number (to call back); others see it masked.</summary>
     public static readonly IReadOnlyList<string> SeeFullPhone = [Agent, Supervisor];
@@ -49,4 +56,7 @@ public static class KefuPolicies
     public const string ComplaintWrite = "ComplaintWrite";
     public const string Supervisor = "SupervisorOnly";
     public const string AuditRead = "AuditRead";
+
+    /// <summary>Posting CTI events and reading PBX commands: the Telephony account, or an Admin.</summary>
+    public const string CtiWrite = "CtiWrite";
 }

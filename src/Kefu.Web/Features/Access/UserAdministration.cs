@@ -13,7 +13,7 @@ public sealed class UserAdministration(UserManager<KefuUser> users, RoleManager<
 
     public async Task EnsureRolesAsync()
     {
-        foreach (var role in KefuRoles.All)
+        foreach (var role in KefuRoles.Assignable)
         {
             if (!await roles.RoleExistsAsync(role))
             {
@@ -30,9 +30,9 @@ public sealed class UserAdministration(UserManager<KefuUser> users, RoleManager<
             .Required("password", input.Password, 128)
             .MaxLength("workNumber", input.WorkNumber, 32).NoPii("workNumber", input.WorkNumber)
             .MaxLength("email", input.Email, 254).NoPii("email", input.Email);
-        if (input.Role is null || !KefuRoles.All.Contains(input.Role, StringComparer.Ordinal))
+        if (input.Role is null || !KefuRoles.Assignable.Contains(input.Role, StringComparer.Ordinal))
         {
-            errors.Add("role", "must be one of " + string.Join(", ", KefuRoles.All));
+            errors.Add("role", "must be one of " + string.Join(", ", KefuRoles.Assignable));
         }
 
         errors.ThrowIfAny();

@@ -29,6 +29,7 @@ public sealed class AcdRouter
     private readonly Dictionary<long, Call> _callsBySeq = [];
     private readonly SortedSet<DueKey> _ringDue = new(DueKeyComparer.Instance);
     private readonly SortedSet<DueKey> _wrapUpDue = new(DueKeyComparer.Instance);
+    private readonly HashSet<string> _changed = new(StringComparer.Ordinal);
     private long _nextCallSeq;
 
     public AcdRouter(TimeProvider timeProvider)
@@ -132,8 +133,10 @@ public sealed class AcdRouter
 
     // ---------------------------------------------------------------- calls
 
-    /// <summary>Puts a call into a queue. Higher <paramref name="priority"/> is served first; FIFO within a priority.</summary>
-    public void Enqueue(string callId, string queueId, int priority = 0)
+    /// <summary>Puts a call into a queue. Higher <paramref name="priority"/> is served first; FIFO within a priority.
+    /// <paramref name="arrivedAt"/> (default now) sets the call's FIFO rank and wait start: a rebuild after a restart
+    /// passes the stored queue time so the call keeps its place.</summary>
+    public void Enqueue(string callId, string queueId, int priority = 0, DateTimeOffset? arrivedAt = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(callId);
         var queue = GetQueueOrThrow(queueId);
@@ -141,7 +144,8 @@ public sealed class AcdRouter
             throw new InvalidOperationException($"Call '{callId}' is already in the ACD.");
 
         var now = Now;
-        var call = new Call(callId, _nextCallSeq++, priority, now) { Queue = queue, QueuedAtTicks = now };
+        var arrival = arrivedAt is { } at ? Math.Min(at.UtcTicks, now) : now;
+        var call = new Call(callId, _nextCallSeq++, priority, arrival) { Queue = queue, QueuedAtTicks = arrival };
         _calls.Add(callId, call);
         _callsBySeq.Add(call.Seq, call);
         AddWaiting(queue, call);
@@ -176,6 +180,80 @@ public sealed class AcdRouter
 
         Forget(call);
         return true;
+    }
+
+    /// <summary>
+    /// Puts an agent on a call the ACD did not offer to them: a call the PBX connected by itself (a direct transfer
+    /// to a person), or a call that was talking when the service restarted. The call leaves its queue (or its other
+    /// ringing agents) and the agent becomes Talking. Returns false when the agent is already talking on another call.
+    /// </summary>
+    public bool AttachTalking(string callId, string queueId, string agentId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(callId);
+        var queue = GetQueueOrThrow(queueId);
+        var agent = GetAgentOrThrow(agentId);
+        if (agent.State == AgentState.Talking)
+            return ReferenceEquals(agent.Call, _calls.GetValueOrDefault(callId));
+
+        var now = Now;
+        if (agent.State == AgentState.Ringing && agent.Call is { } ringing && !string.Equals(ringing.Id, callId, StringComparison.Ordinal))
+            Withdraw(ringing, agent, AgentState.Idle, now, restoreIdleSince: true);
+
+        if (_calls.TryGetValue(callId, out var call))
+        {
+            if (call.State == CallState.Offered && call.Agents.Contains(agent))
+                return Answered(callId, agentId);
+            if (call.State == CallState.Talking)
+                EndTalking(call, now);
+            else
+                Abandon(callId);
+        }
+
+        call = new Call(callId, _nextCallSeq++, 0, now) { Queue = queue, QueuedAtTicks = now, State = CallState.Talking };
+        _calls.Add(callId, call);
+        _callsBySeq.Add(call.Seq, call);
+        call.Agents.Add(agent);
+        queue.Talking++;
+        agent.Call = call;
+        agent.LastQueueId = queue.Config.Id;
+        ChangeState(agent, AgentState.Talking, now); // leaves the idle pools under the old key first
+        agent.CallsAnswered++;
+        return true;
+    }
+
+    /// <summary>
+    /// Restores an agent's state after a restart (rebuild from the store): Offline, Idle (with the time it became
+    /// idle, so longest-idle order survives), Break or WrapUp (ending at <paramref name="since"/> plus the wrap-up
+    /// of <paramref name="lastQueueId"/>). Talking agents are restored through <see cref="AttachTalking"/>.
+    /// </summary>
+    public void RestoreAgent(string agentId, AgentState state, DateTimeOffset since, int callsAnswered, string? lastQueueId = null)
+    {
+        var agent = GetAgentOrThrow(agentId);
+        if (state is AgentState.Ringing or AgentState.Talking)
+            throw new ArgumentException("Ringing and Talking are restored from calls, not set directly.", nameof(state));
+        if (agent.State is AgentState.Ringing or AgentState.Talking)
+            throw new InvalidOperationException($"Agent '{agentId}' is on a call.");
+        if (agent.State == AgentState.Idle)
+            RemoveFromPools(agent);
+        if (agent.State == AgentState.WrapUp)
+            _wrapUpDue.Remove(new DueKey(agent.WrapUpDueTicks, agent.Ordinal));
+
+        agent.State = AgentState.Offline;
+        agent.CallsAnswered = Math.Max(0, callsAnswered);
+        agent.LastQueueId = lastQueueId;
+        var ticks = Math.Min(since.UtcTicks, Now);
+        ChangeState(agent, state, ticks, idleSince: ticks);
+        _changed.Add(agent.Id);
+    }
+
+    /// <summary>The agents whose state changed since the last call, for the caller to persist and publish.</summary>
+    public IReadOnlyCollection<string> DrainChangedAgents()
+    {
+        if (_changed.Count == 0)
+            return [];
+        var result = _changed.ToArray();
+        _changed.Clear();
+        return result;
     }
 
     /// <summary>Routes the head call of a queue, if an agent is available. The agent(s) become Ringing and the call Offered.</summary>
@@ -449,6 +527,7 @@ public sealed class AcdRouter
 
         agent.State = state;
         agent.StateSinceTicks = now;
+        _changed.Add(agent.Id);
 
         if (state == AgentState.Idle)
         {

@@ -1,0 +1,103 @@
+using Kefu.Web.Features.Access;
+using Kefu.Web.Features.Calls;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Kefu.Web.Hubs;
+
+/// <summary>What the call-center hub sends to its clients.</summary>
+public interface ICallCenterClient
+{
+    /// <summary>A call rings at (phase "ringing") or was answered by (phase "answered") the connected agent.</summary>
+    Task ScreenPop(ScreenPop pop);
+
+    /// <summary>An agent's state changed (sent to that agent and to wallboards).</summary>
+    Task AgentStateChanged(AgentStateChange change);
+
+    /// <summary>Something changed on the wallboard: queues, agents or today's figures.</summary>
+    Task WallboardChanged();
+}
+
+/// <summary>An agent's new state, as the CTI contract names states.</summary>
+public sealed record AgentStateChange(string Agent, string State, string? CallId);
+
+/// <summary>
+/// Live updates for agent desktops and wallboards (<c>/hubs/callcenter</c>). Every signed-in staff member joins
+/// their own agent group; supervisors and admins may join the wallboard group.
+/// </summary>
+[Authorize(Policy = KefuPolicies.Staff)]
+public sealed class CallCenterHub : Hub<ICallCenterClient>
+{
+    public const string Path = "/hubs/callcenter";
+    public const string WallboardGroup = "wallboard";
+
+    public static string AgentGroup(string userName) => "agent:" + userName;
+
+    public override async Task OnConnectedAsync()
+    {
+        if (Context.User?.Identity?.Name is { } name)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, AgentGroup(name));
+        }
+
+        await base.OnConnectedAsync();
+    }
+
+    /// <summary>Subscribes the connection to wallboard updates (Supervisor or Admin).</summary>
+    public async Task JoinWallboard()
+    {
+        if (Context.User is not { } user || !(user.IsInRole(KefuRoles.Supervisor) || user.IsInRole(KefuRoles.Admin)))
+        {
+            throw new HubException("The wallboard is for supervisors and administrators.");
+        }
+
+        await Groups.AddToGroupAsync(Context.ConnectionId, WallboardGroup);
+    }
+}
+
+/// <summary>A change in the call center, for the Blazor components of this instance.</summary>
+public sealed class CallCenterChangeEventArgs : EventArgs
+{
+    public ScreenPop? Pop { get; init; }
+    public AgentStateChange? Agent { get; init; }
+    public string? CallId { get; init; }
+
+    /// <summary>Queues, agents or today's figures changed.</summary>
+    public bool Wallboard { get; init; }
+}
+
+/// <summary>
+/// Fans call-center changes out to SignalR clients (hub groups) and to the Blazor components of this instance
+/// (a C# event that interactive-server components subscribe to).
+/// </summary>
+public sealed class CallCenterSignals(IHubContext<CallCenterHub, ICallCenterClient> hub, ScreenPops pops)
+{
+    public event EventHandler<CallCenterChangeEventArgs>? Changed;
+
+    public void AgentChanged(string agent, Features.Calls.Routing.AgentState state, string? callId)
+    {
+        var change = new AgentStateChange(agent, AgentStates.ToApi(state), callId);
+        Changed?.Invoke(this, new CallCenterChangeEventArgs { Agent = change });
+        _ = hub.Clients.Groups(CallCenterHub.AgentGroup(agent), CallCenterHub.WallboardGroup).AgentStateChanged(change);
+    }
+
+    public async Task ScreenPopAsync(string agent, string callId, string phase, CancellationToken cancellationToken)
+    {
+        var pop = await pops.BuildAsync(agent, callId, phase, cancellationToken);
+        if (pop is null)
+        {
+            return;
+        }
+
+        Changed?.Invoke(this, new CallCenterChangeEventArgs { Pop = pop });
+        await hub.Clients.Group(CallCenterHub.AgentGroup(agent)).ScreenPop(pop);
+    }
+
+    public void CallChanged(string callId) => Changed?.Invoke(this, new CallCenterChangeEventArgs { CallId = callId });
+
+    public void WallboardChanged()
+    {
+        Changed?.Invoke(this, new CallCenterChangeEventArgs { Wallboard = true });
+        _ = hub.Clients.Group(CallCenterHub.WallboardGroup).WallboardChanged();
+    }
+}

@@ -278,6 +278,9 @@ namespace Kefu.Migrations.Postgres.Migrations
                     b.Property<DateTime?>("EscalatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("FaultNoticeId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Outcome")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
@@ -311,6 +314,8 @@ namespace Kefu.Migrations.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("CallId");
+
+                    b.HasIndex("FaultNoticeId");
 
                     b.HasIndex("DoneAt", "CancelledAt", "DueAt");
 
@@ -693,6 +698,51 @@ namespace Kefu.Migrations.Postgres.Migrations
                     b.HasIndex("CallId");
 
                     b.ToTable("CtiEvent");
+                });
+
+            modelBuilder.Entity("Kefu.Web.Features.Calls.FaultNotice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CustomerScript")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("RaisedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime?>("RecoveredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RecoveredBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("SelfServiceAlternative")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("FaultNotice");
                 });
 
             modelBuilder.Entity("Kefu.Web.Features.Calls.Hotline", b =>

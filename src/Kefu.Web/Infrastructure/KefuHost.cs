@@ -71,6 +71,7 @@ public static class KefuHost
         {
             services.AddHostedService<Jobs.DeadlineSweeper>();
             services.AddHostedService<Jobs.AcdTimer>();
+            services.AddHostedService<Jobs.CallbackSweeper>();
         }
 
         services.Configure<MailOptions>(configuration.GetSection(MailOptions.Section));
@@ -233,6 +234,8 @@ public static class KefuHost
         api.MapAgentsApi();
         api.MapCallCenterSetupApi();
         api.MapWallboardApi();
+        api.MapCallCallbacksApi();
+        api.MapFaultNoticesApi();
         app.MapHub<Hubs.CallCenterHub>(Hubs.CallCenterHub.Path);
         app.MapAccountEndpoints();
 

@@ -26,6 +26,10 @@ public sealed class CallCallback : IVersioned, ITimestamped
     public string? AssignedTo { get; set; }
 
     public string? Queue { get; set; }
+
+    /// <summary>For <see cref="CallbackSource.FaultRecovery"/>: the fault the caller is waiting on.</summary>
+    public Guid? FaultNoticeId { get; set; }
+
     public DateTime? DoneAt { get; set; }
     public string? DoneBy { get; set; }
     public string? Outcome { get; set; }

@@ -163,5 +163,6 @@ internal sealed class CallCallbackConfiguration : IEntityTypeConfiguration<CallC
         builder.Property(c => c.Outcome).HasMaxLength(1000);
         builder.HasIndex(c => new { c.DoneAt, c.CancelledAt, c.DueAt });
         builder.HasIndex(c => c.CallId);
+        builder.HasIndex(c => c.FaultNoticeId);
     }
 }

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Kefu.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(KefuDbContext))]
-    [Migration("20261123152554_CallCenter")]
+    [Migration("20261123152928_CallCenter")]
     partial class CallCenter
     {
         /// <inheritdoc />
@@ -275,6 +275,9 @@ namespace Kefu.Migrations.Sqlite.Migrations
                     b.Property<DateTime?>("EscalatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("FaultNoticeId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Outcome")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
@@ -308,6 +311,8 @@ namespace Kefu.Migrations.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("CallId");
+
+                    b.HasIndex("FaultNoticeId");
 
                     b.HasIndex("DoneAt", "CancelledAt", "DueAt");
 
@@ -688,6 +693,51 @@ namespace Kefu.Migrations.Sqlite.Migrations
                     b.HasIndex("CallId");
 
                     b.ToTable("CtiEvent");
+                });
+
+            modelBuilder.Entity("Kefu.Web.Features.Calls.FaultNotice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CustomerScript")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RaisedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RecoveredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecoveredBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SelfServiceAlternative")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("FaultNotice");
                 });
 
             modelBuilder.Entity("Kefu.Web.Features.Calls.Hotline", b =>

@@ -49,6 +49,7 @@ namespace Kefu.Migrations.Sqlite.Migrations
                     DueAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     AssignedTo = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     Queue = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    FaultNoticeId = table.Column<Guid>(type: "TEXT", nullable: true),
                     DoneAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     DoneBy = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     Outcome = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
@@ -203,6 +204,26 @@ namespace Kefu.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "FaultNotice",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    CustomerScript = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    SelfServiceAlternative = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    RaisedBy = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    RecoveredAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    RecoveredBy = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Version = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FaultNotice", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Hotline",
                 columns: table => new
                 {
@@ -258,6 +279,11 @@ namespace Kefu.Migrations.Sqlite.Migrations
                 name: "IX_CallCallback_DoneAt_CancelledAt_DueAt",
                 table: "CallCallback",
                 columns: new[] { "DoneAt", "CancelledAt", "DueAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CallCallback_FaultNoticeId",
+                table: "CallCallback",
+                column: "FaultNoticeId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Calls_Agent_OfferedAt",
@@ -334,6 +360,9 @@ namespace Kefu.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "CtiEvent");
+
+            migrationBuilder.DropTable(
+                name: "FaultNotice");
 
             migrationBuilder.DropTable(
                 name: "Hotline");

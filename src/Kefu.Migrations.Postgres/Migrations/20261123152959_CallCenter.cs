@@ -50,6 +50,7 @@ namespace Kefu.Migrations.Postgres.Migrations
                     DueAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     AssignedTo = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     Queue = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    FaultNoticeId = table.Column<Guid>(type: "uuid", nullable: true),
                     DoneAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     DoneBy = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     Outcome = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
@@ -204,6 +205,26 @@ namespace Kefu.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "FaultNotice",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Title = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    CustomerScript = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    SelfServiceAlternative = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    RaisedBy = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    RecoveredAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    RecoveredBy = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Version = table.Column<Guid>(type: "uuid", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FaultNotice", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Hotline",
                 columns: table => new
                 {
@@ -259,6 +280,11 @@ namespace Kefu.Migrations.Postgres.Migrations
                 name: "IX_CallCallback_DoneAt_CancelledAt_DueAt",
                 table: "CallCallback",
                 columns: new[] { "DoneAt", "CancelledAt", "DueAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CallCallback_FaultNoticeId",
+                table: "CallCallback",
+                column: "FaultNoticeId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Calls_Agent_OfferedAt",
@@ -335,6 +361,9 @@ namespace Kefu.Migrations.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "CtiEvent");
+
+            migrationBuilder.DropTable(
+                name: "FaultNotice");
 
             migrationBuilder.DropTable(
                 name: "Hotline");

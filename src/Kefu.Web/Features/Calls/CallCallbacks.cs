@@ -33,10 +33,10 @@ public static class CallCallbacks
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapGet("/", List).WithName("ListCallCallbacks")
             .WithSummary("Callbacks; status = open (default), overdue or done; mine = only the caller's own; paged, soonest due first.");
-        group.MapPost("/", Promise).RequireAuthorization(KefuPolicies.ComplaintWrite).WithName("PromiseCallback")
+        group.MapPost("/", Promise).RequireAuthorization(KefuPolicies.ComplaintWrite).WithName("PromiseCallCallback")
             .WithSummary("Promise a callback: callId (or phone), reason, dueInHours (2 or 24 are the presets) or dueAt; assignedTo defaults to the caller.")
             .ProducesValidationProblem();
-        group.MapPost("/{id:guid}/complete", Complete).RequireAuthorization(KefuPolicies.ComplaintWrite).WithName("CompleteCallback")
+        group.MapPost("/{id:guid}/complete", Complete).RequireAuthorization(KefuPolicies.ComplaintWrite).WithName("CompleteCallCallback")
             .WithSummary("Mark a callback done with its outcome (PII masked).").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         return routes;

@@ -276,9 +276,17 @@ public sealed class CallCenter(IServiceScopeFactory scopes, TimeProvider clock, 
             record.CustomerId = await work.Db.CustomerPhones.AsNoTracking().Where(p => p.Number == from).Select(p => (Guid?)p.CustomerId).FirstOrDefaultAsync(work.CancellationToken);
         }
 
+        call.Hotline = hotline;
         if (record.EndedAt is not null || record.IvrAt is not null || record.QueuedAt is not null)
         {
-            return; // a late offer: the call has moved on already
+            // A late offer: the call has moved on already. IVR choices that arrived before it could not be read
+            // without the hotline's menu; read them now.
+            if (record.QueuedAt is null && call.Events.Where(e => e.Type == CtiEventTypes.IvrSelected).MaxBy(e => e.At) is { } lastChoice)
+            {
+                OnIvrSelected(work, call, lastChoice);
+            }
+
+            return;
         }
 
         if (hotline is null)
@@ -304,11 +312,14 @@ public sealed class CallCenter(IServiceScopeFactory scopes, TimeProvider clock, 
     private void OnIvrSelected(Work work, CallWork call, CtiEvent e)
     {
         var record = call.Record;
-        if (record.EndedAt is not null || record.QueuedAt is not null || record.CallbackRequested)
+        if (record.QueuedAt is not null || record.CallbackRequested)
         {
             return;
         }
 
+        // A late IVR event (the call already ended or was answered) still records which queue the caller chose and
+        // when, so the wait is measured; only a live call is put into the ACD or answered with a prompt.
+        var live = record.EndedAt is null && record.AnsweredAt is null;
         var hotline = call.Hotline;
         if (hotline is null)
         {
@@ -317,7 +328,7 @@ public sealed class CallCenter(IServiceScopeFactory scopes, TimeProvider clock, 
 
         if (!hotline.IsOpen(work.Now))
         {
-            if (e.Digit == "1" && hotline.AfterHoursMode == AfterHoursMode.Callback)
+            if (live && e.Digit == "1" && hotline.AfterHoursMode == AfterHoursMode.Callback)
             {
                 work.AddInternal(call, CtiEventTypes.CallbackRequested);
                 work.Db.Add(NewCallback(work, record, CallbackSource.AfterHours, "非工作时间来电，预约回电"));
@@ -347,6 +358,16 @@ public sealed class CallCenter(IServiceScopeFactory scopes, TimeProvider clock, 
             {
                 break;
             }
+        }
+
+        if (!live)
+        {
+            if (lastValid && node is { IsLeaf: true, Queue: { } chosen })
+            {
+                work.AddInternal(call, CtiEventTypes.Queued, queue: chosen, at: e.At);
+            }
+
+            return;
         }
 
         if (!lastValid || node is null)

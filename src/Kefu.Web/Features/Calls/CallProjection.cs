@@ -186,9 +186,9 @@ public static class CallProjection
             return (ringing - queued).TotalSeconds <= targets.ConnectWithinSeconds;
         }
 
-        if (call.RingingAt is { } early)
+        if (call.RingingAt is not null)
         {
-            return early >= queued; // rang before the queue event was stamped: reached at once
+            return true; // rang before the queue event's (PBX) time stamp: reached at once
         }
 
         // Not reached yet: a miss once the caller has waited past the target, undecided before.

@@ -34,10 +34,11 @@ public static class CallCenterDefaults
                 Name = "客服热线",
                 Greeting = "您好，欢迎致电客服中心。",
                 Menu = IvrMenu.Default,
-                OpensAt = "08:00",
-                ClosesAt = "22:00",
+                // Open around the clock (a 7×24 hotline); set hours on the call-center page to use the after-hours menu.
+                OpensAt = "00:00",
+                ClosesAt = "00:00",
                 OpenDays = "1234567",
-                AfterHoursPrompt = "您好，现在是非工作时间（服务时间每天 8:00–22:00）。预约回电请按1，我们将在工作时间尽快联系您。",
+                AfterHoursPrompt = "您好，现在是非工作时间。预约回电请按1，我们将在工作时间尽快与您联系。",
                 AfterHoursMode = AfterHoursMode.Callback,
                 IsDefault = true,
             });

@@ -615,8 +615,8 @@ namespace Kefu.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(1000)");
 
                     b.Property<string>("Prompt")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)");
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
 
                     b.Property<string>("Queue")
                         .HasMaxLength(40)

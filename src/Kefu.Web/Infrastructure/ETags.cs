@@ -20,7 +20,7 @@ public static class ETags
         }
 
         if (EntityTagHeaderValue.TryParse(header.Split(',')[0].Trim(), out var tag)
-            && Guid.TryParseExact(tag.Tag.ToString().Trim('"'), "N", out var version))
+            && Guid.TryParse(tag.Tag.ToString().Trim('"'), out var version))
         {
             return version;
         }

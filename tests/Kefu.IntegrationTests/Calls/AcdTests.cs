@@ -138,7 +138,7 @@ public sealed class AcdTests(CallCenterApp app) : IClassFixture<CallCenterApp>
         await calls.SetStateAsync(frontline, "Available");
         await calls.SetStateAsync(specialist, "Available");
         var callId = CallDriver.NewCallId();
-        await calls.IncomingAsync(callId, hotline);
+        await calls.IncomingAsync(callId, hotline, "13812345678");
         await calls.PostAsync(calls.Event("call.answered", callId, 0, new { agent = frontline }));
         calls.Advance(30);
 
@@ -150,6 +150,10 @@ public sealed class AcdTests(CallCenterApp app) : IClassFixture<CallCenterApp>
         Assert.Equal("Queue", transfer.GetProperty("kind").GetString());
         Assert.Equal(frontline, transfer.GetProperty("from").GetString());
         Assert.Equal("退款问题转售后", transfer.GetProperty("reason").GetString());
+        // Seed 003 §3.3: the transfer is also noted in the customer's contact history.
+        var customerId = (await calls.CallAsync(callId)).GetProperty("customerId").GetString();
+        var contacts = await (await app.ClientForAsync("agent")).GetFromJsonAsync<JsonElement>($"/api/v1/customers/{customerId}/contacts");
+        Assert.Contains(contacts.GetProperty("items").EnumerateArray(), c => c.GetProperty("summary").GetString()!.Contains("问题：退款问题转售后", StringComparison.Ordinal));
     }
 
     [Fact]

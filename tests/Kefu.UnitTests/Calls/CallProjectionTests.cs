@@ -116,6 +116,65 @@ public sealed class CallProjectionTests
     }
 
     [Fact]
+    public void ATransferToAQueue_EndsTheFirstLeg_AndTheCallWaitsAgainUntilTheNextAnswer()
+    {
+        var events = new List<CtiEvent>
+        {
+            E("1", CtiEventTypes.Queued, 0, queue: "q"), E("2", CtiEventTypes.Ringing, 1, agent: "a"), E("3", CtiEventTypes.Answered, 3, agent: "a"),
+            E("4", CtiEventTypes.Transferred, 63),
+        };
+        events[3].Target = "queue:after-sales";
+        var call = new CallRecord { Id = "c" };
+        CallProjection.Apply(call, events, Targets);
+        Assert.Equal(CallStatus.Queued, call.Status);
+        Assert.Equal("after-sales", call.Queue);
+
+        events.Add(E("5", CtiEventTypes.AcdOffered, 70, agent: "b"));
+        events.Add(E("6", CtiEventTypes.Answered, 74, agent: "b"));
+        events.Add(E("7", CtiEventTypes.Ended, 134));
+        CallProjection.Apply(call, events, Targets);
+        Assert.Equal(120, call.TalkSeconds); // 60 s with a, 60 s with b; the 11 s back in the queue are not talk
+        Assert.Equal("b", call.Agent);
+        Assert.Equal(2, call.RingSeconds); // the first answer's ring
+    }
+
+    [Fact]
+    public void ATransferToAnOutsideNumber_StopsTheTalkClock()
+    {
+        var events = new List<CtiEvent> { E("1", CtiEventTypes.Ringing, 0, agent: "a"), E("2", CtiEventTypes.Answered, 5, agent: "a"), E("3", CtiEventTypes.Transferred, 35) };
+        events[2].Target = "tel:95588";
+        var call = new CallRecord { Id = "c" };
+        CallProjection.Apply(call, events, Targets);
+        Assert.Equal(CallStatus.TransferredOut, call.Status);
+        Assert.Equal(30, call.TalkSeconds);
+    }
+
+    [Fact]
+    public void AnAnswerWithoutARingOnRecord_HasNoRingTime_RatherThanAPerfectOne()
+    {
+        var call = new CallRecord { Id = "c" };
+        CallProjection.Apply(call, [E("1", CtiEventTypes.Answered, 5, agent: "a")], Targets);
+        Assert.Null(call.RingSeconds);
+        Assert.Null(call.AnsweredWithinRings);
+    }
+
+    [Theory]
+    [InlineData("2026-11-23T10:15:30+08:00", true)]
+    [InlineData("2026-11-23T10:15:30.250+0800", true)] // Asterisk ARI's form
+    [InlineData("2026-11-23T02:15:30Z", true)]
+    [InlineData("2026-11-23T10:15:30", false)] // no offset: refused, not read in the server's zone
+    [InlineData("yesterday", false)]
+    [InlineData(null, false)]
+    public void EventTimes_MustNameTheirOffset(string? text, bool accepted)
+    {
+        Assert.Equal(accepted, CtiEventInput.TryParseTime(text, out var at));
+        if (accepted)
+        {
+            Assert.Equal(new DateTime(2026, 11, 23, 2, 15, 30, DateTimeKind.Utc), at.UtcDateTime, TimeSpan.FromSeconds(1));
+        }
+    }
+
+    [Fact]
     public void RingTargets_AreConfigurable()
     {
         var fourSecondCadence = new CallTargets { RingCadenceSeconds = 4, AnswerWithinRings = 3 };
@@ -194,8 +253,8 @@ public sealed class IvrAndHotlineTests
     public void CtiEvents_AreValidatedPerType()
     {
         var errors = new FieldErrors();
-        new CtiEventInput { Id = "1", Type = "call.ringing", CallId = "c", At = DateTimeOffset.UtcNow }.Validate(errors, "[0].");
-        new CtiEventInput { Id = "2", Type = "transcript.segment", CallId = "c", At = DateTimeOffset.UtcNow, Speaker = "bot", StartSeconds = 5, EndSeconds = 1 }.Validate(errors, "[1].");
+        new CtiEventInput { Id = "1", Type = "call.ringing", CallId = "c", At = "2026-11-23T10:15:30+08:00" }.Validate(errors, "[0].");
+        new CtiEventInput { Id = "2", Type = "transcript.segment", CallId = "c", At = "2026-11-23T02:15:30Z", Speaker = "bot", StartSeconds = 5, EndSeconds = 1 }.Validate(errors, "[1].");
         new CtiEventInput { Id = "3", Type = "call.exploded", CallId = "c" }.Validate(errors, "[2].");
         var problem = Assert.Throws<FieldValidationException>(errors.ThrowIfAny);
         Assert.Contains("[0].agent", problem.Errors.Keys);

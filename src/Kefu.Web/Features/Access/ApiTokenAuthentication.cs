@@ -20,12 +20,24 @@ internal sealed class ApiTokenAuthenticationHandler(
 {
     public const string SchemeName = "ApiToken";
 
+    /// <summary>SignalR clients in browsers cannot set headers on WebSockets and send the token as
+    /// <c>access_token</c> in the query string; accepted on the hub paths only, so tokens do not end up in other URLs.</summary>
+    public static string? HubQueryToken(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Path.StartsWithSegments("/hubs") && request.Query["access_token"].ToString() is { Length: > 0 } token ? token : null;
+    }
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return AuthenticateResult.NoResult();
+            header = HubQueryToken(Request) is { } fromQuery ? "Bearer " + fromQuery : "";
+            if (header.Length == 0)
+            {
+                return AuthenticateResult.NoResult();
+            }
         }
 
         var plain = header["Bearer ".Length..].Trim();

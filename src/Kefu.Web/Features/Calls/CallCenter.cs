@@ -113,12 +113,17 @@ public sealed class CallCenter(IServiceScopeFactory scopes, TimeProvider clock, 
             "transfer" => CtiEventTypes.Transferred,
             _ => throw FieldValidationException.For("action", "must be answer, hold, resume, hangup or transfer"),
         };
+        if (type == CtiEventTypes.Transferred && string.IsNullOrWhiteSpace(reason))
+        {
+            throw FieldValidationException.For("reason", "is required: tell the customer why, and it is noted in the CRM (seed 003 §3.3)");
+        }
+
         var input = new CtiEventInput
         {
             Id = "desktop:" + Ids.New().ToString("N"),
             Type = type,
             CallId = callId,
-            At = clock.GetUtcNow(),
+            At = clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
             Agent = type == CtiEventTypes.Answered ? agent : null,
             By = type == CtiEventTypes.Ended ? "agent" : null,
             Target = target,
@@ -208,6 +213,12 @@ public sealed class CallCenter(IServiceScopeFactory scopes, TimeProvider clock, 
     private async Task ApplyAsync(Work work, CtiEventInput input)
     {
         var e = input.ToEvent(work.Now);
+        if (e.Type == CtiEventTypes.Transferred && await ParseTargetAsync(work, e.Target!) is { } parsed)
+        {
+            // Stored in one form ("agent:", "queue:", "tel:") so the projection can tell the kinds apart.
+            e.Target = parsed.Kind switch { CallTransferKind.Agent => "agent:", CallTransferKind.Queue => "queue:", _ => "tel:" } + parsed.Target;
+        }
+
         var call = await work.CallAsync(e.CallId);
         work.AddEvent(call, e);
         work.Reproject(call); // the effects below read the record as it is with this event
@@ -233,21 +244,55 @@ public sealed class CallCenter(IServiceScopeFactory scopes, TimeProvider clock, 
                 break;
             case CtiEventTypes.Answered:
                 await EnsureAgentAsync(work, e.Agent!);
-                if (record.EndedAt is null && !router.Answered(record.Id, e.Agent!))
+                if (record.EndedAt is null)
                 {
-                    router.AttachTalking(record.Id, record.Queue ?? DefaultQueue(), e.Agent!);
+                    // Phones still ringing for this call (ring-all), or this agent ringing for another call, stop.
+                    var ringingHere = router.GetCall(record.Id) is { State: CallState.Offered } offered ? offered.AgentIds : [];
+                    var elsewhere = router.GetAgent(e.Agent!) is { State: AgentState.Ringing, CallId: { } other } && other != record.Id ? other : null;
+                    if (!router.Answered(record.Id, e.Agent!))
+                    {
+                        router.AttachTalking(record.Id, record.Queue ?? DefaultQueue(), e.Agent!);
+                    }
+
+                    var others = ringingHere.Where(a => a != e.Agent).ToList();
+                    if (others.Count > 0)
+                    {
+                        work.Command(record.Id, "cancel-ring", agents: string.Join(';', others));
+                    }
+
+                    if (elsewhere is not null)
+                    {
+                        var withdrawn = await work.CallAsync(elsewhere);
+                        work.AddInternal(withdrawn, CtiEventTypes.AcdRingCancelled, agent: e.Agent);
+                        work.Reproject(withdrawn);
+                        work.Command(elsewhere, "cancel-ring", agents: e.Agent);
+                    }
                 }
 
                 work.Pops.Add((e.Agent!, record.Id, "answered"));
                 break;
             case CtiEventTypes.Ended:
+                if (router.GetCall(record.Id) is { State: CallState.Offered } stillRinging)
+                {
+                    work.Command(record.Id, "cancel-ring", agents: string.Join(';', stillRinging.AgentIds));
+                }
+
                 router.Ended(record.Id);
                 break;
             case CtiEventTypes.Transferred:
                 await OnTransferredAsync(work, call, e);
                 break;
             case CtiEventTypes.CallbackRequested:
-                router.Abandon(record.Id);
+                if (router.GetCall(record.Id) is { State: not CallState.Talking } waitingCall)
+                {
+                    if (waitingCall.State == CallState.Offered)
+                    {
+                        work.Command(record.Id, "cancel-ring", agents: string.Join(';', waitingCall.AgentIds));
+                    }
+
+                    router.Abandon(record.Id); // the caller leaves the queue; a caller already talking keeps the agent
+                }
+
                 work.Db.Add(NewCallback(work, record, record.QueuedAt is null ? CallbackSource.AfterHours : CallbackSource.VirtualHold, e.Reason));
                 break;
             case CtiEventTypes.TranscriptSegment:
@@ -419,9 +464,28 @@ public sealed class CallCenter(IServiceScopeFactory scopes, TimeProvider clock, 
             At = e.At,
             Kind = target.Kind,
             Target = target.Target,
-            Reason = e.Reason!,
+            Reason = e.Reason ?? "未说明",
             From = record.Agent,
         });
+        if (record.CustomerId is { } customerId)
+        {
+            // Seed 003 §3.3: the transfer is noted in the CRM — time, target person, problem.
+            var targetName = target.Kind == CallTransferKind.Agent
+                ? await work.Db.Users.AsNoTracking().Where(u => u.UserName == target.Target).Select(u => u.DisplayName + (u.WorkNumber == null ? "" : "（工号" + u.WorkNumber + "）")).FirstOrDefaultAsync(work.CancellationToken)
+                : target.Kind == CallTransferKind.Queue ? _queues[target.Target].Name : target.Target;
+            work.Db.Add(new Customers.ContactRecord
+            {
+                Id = Ids.New(),
+                CustomerId = customerId,
+                At = e.At,
+                Channel = Customers.ContactChannel.Phone,
+                Direction = Customers.ContactDirection.Inbound,
+                Summary = $"{Complaints.ComplaintTime.ToChina(e.At):HH:mm}，转{targetName ?? target.Target}，问题：{e.Reason ?? "未说明"}",
+                AgentName = record.Agent,
+                Reference = "transfer:" + record.Id, // "call:" is the agent's note on the same call
+            });
+        }
+
         if (record.EndedAt is not null)
         {
             return;

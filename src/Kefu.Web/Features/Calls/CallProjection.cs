@@ -46,6 +46,9 @@ public static class CallProjection
         DateTime? holdStart = null;
         var holdTicks = 0L;
         DateTime? answeringRingAt = null;
+        DateTime? legStart = null; // an agent is connected since then
+        var connectedTicks = 0L;
+        var transferredOut = false;
         foreach (var e in Order(events))
         {
             switch (e.Type)
@@ -90,11 +93,19 @@ public static class CallProjection
                     }
 
                     break;
-                case CtiEventTypes.AcdRingTimeout:
-                    call.RingNoAnswerCount++;
+                case CtiEventTypes.AcdRingTimeout or CtiEventTypes.AcdRingCancelled:
+                    if (e.Type == CtiEventTypes.AcdRingTimeout)
+                    {
+                        call.RingNoAnswerCount++;
+                    }
+
                     if (e.Agent is { } missed)
                     {
                         ringStartByAgent.Remove(missed);
+                        if (string.Equals(call.RingingAgent, missed, StringComparison.Ordinal))
+                        {
+                            call.RingingAgent = null;
+                        }
                     }
 
                     break;
@@ -110,7 +121,33 @@ public static class CallProjection
                         call.Agent = answering;
                     }
 
+                    legStart ??= e.At;
                     call.RingingAgent = null;
+                    break;
+                case CtiEventTypes.Transferred:
+                    // The transferring agent's leg ends here; a transfer to a queue or a person continues the call in
+                    // Kefu, one to an outside number hands it over.
+                    if (legStart is { } leg)
+                    {
+                        connectedTicks += Math.Max(0, (e.At - leg).Ticks);
+                        legStart = null;
+                    }
+
+                    var target = e.Target ?? "";
+                    if (target.StartsWith("queue:", StringComparison.Ordinal))
+                    {
+                        call.Queue = target["queue:".Length..];
+                    }
+                    else if (target.StartsWith("agent:", StringComparison.Ordinal))
+                    {
+                        call.RingingAgent = target["agent:".Length..];
+                        ringStartByAgent[call.RingingAgent] = e.At;
+                    }
+                    else
+                    {
+                        transferredOut = true;
+                    }
+
                     break;
                 case CtiEventTypes.Held:
                     holdStart ??= e.At;
@@ -128,6 +165,11 @@ public static class CallProjection
                     {
                         call.EndedAt = e.At;
                         call.EndedBy = ParseParty(e.By);
+                        if (legStart is { } open)
+                        {
+                            connectedTicks += Math.Max(0, (e.At - open).Ticks);
+                            legStart = null;
+                        }
                     }
 
                     break;
@@ -151,11 +193,12 @@ public static class CallProjection
         call.HoldSeconds = Seconds(holdTicks);
         if (call.AnsweredAt is { } answered)
         {
-            call.RingSeconds = answeringRingAt is { } ring ? Seconds((answered - ring).Ticks) : 0;
+            // No ring on record (a PBX that connected the call by itself): the ring time is unknown, not zero.
+            call.RingSeconds = answeringRingAt is { } ring ? Seconds((answered - ring).Ticks) : null;
             call.WaitSeconds = call.QueuedAt is { } queued ? Seconds((answered - queued).Ticks) : null;
-            if (call.EndedAt is { } ended)
+            if (call.EndedAt is not null || (transferredOut && legStart is null))
             {
-                call.TalkSeconds = Math.Max(0, Seconds((ended - answered).Ticks) - call.HoldSeconds);
+                call.TalkSeconds = Math.Max(0, Seconds(connectedTicks) - call.HoldSeconds);
             }
         }
         else if (call.QueuedAt is { } queued && call.EndedAt is { } hungUp)
@@ -169,8 +212,8 @@ public static class CallProjection
         }
 
         call.ReachedAgentInTarget = ReachedAgent(call, targets);
-        call.AnsweredWithinRings = call.AnsweredAt is null ? null : call.RingSeconds <= targets.AnswerWithinSeconds;
-        call.Status = StatusOf(call, holdStart is not null);
+        call.AnsweredWithinRings = call.RingSeconds is { } rang ? rang <= targets.AnswerWithinSeconds : null;
+        call.Status = StatusOf(call, holdStart is not null, legStart is not null, transferredOut);
         call.Outcome = OutcomeOf(call);
     }
 
@@ -196,16 +239,21 @@ public static class CallProjection
         return waitedUntil is { } until && (until - queued).TotalSeconds > targets.ConnectWithinSeconds ? false : null;
     }
 
-    private static CallStatus StatusOf(CallRecord call, bool onHold)
+    private static CallStatus StatusOf(CallRecord call, bool onHold, bool connected, bool transferredOut)
     {
         if (call.EndedAt is not null)
         {
             return CallStatus.Ended;
         }
 
-        if (call.AnsweredAt is not null)
+        if (connected)
         {
             return onHold ? CallStatus.OnHold : CallStatus.Talking;
+        }
+
+        if (transferredOut)
+        {
+            return CallStatus.TransferredOut;
         }
 
         if (call.RingingAgent is not null)

@@ -98,7 +98,7 @@ public sealed class CtiCommand : INotAudited
     public long Seq { get; set; }
     public required string CallId { get; set; }
 
-    /// <summary>menu, queue, ring, cancel-ring, play, hangup.</summary>
+    /// <summary>menu, queue, ring, cancel-ring, voicemail, hangup.</summary>
     public required string Type { get; set; }
 
     public string? Queue { get; set; }

@@ -109,6 +109,9 @@ public enum CallStatus
     Talking = 5,
     OnHold = 6,
     Ended = 7,
+
+    /// <summary>Handed to an outside number; Kefu's part is over, the PBX still reports the end.</summary>
+    TransferredOut = 8,
 }
 
 /// <summary>How a call ended.</summary>
@@ -126,7 +129,7 @@ public enum CallOutcome
     /// <summary>The caller left a callback request instead of waiting.</summary>
     CallbackRequested = 4,
 
-    /// <summary>Outside business hours: callback request or voicemail.</summary>
+    /// <summary>Outside business hours, the caller left a callback request (a voicemail call ends as <see cref="EndedInIvr"/>).</summary>
     AfterHours = 5,
 }
 

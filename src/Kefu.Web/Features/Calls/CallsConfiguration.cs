@@ -143,7 +143,7 @@ internal sealed class CtiCommandConfiguration : IEntityTypeConfiguration<CtiComm
         builder.Property(c => c.Type).HasMaxLength(16);
         builder.Property(c => c.Queue).HasMaxLength(40);
         builder.Property(c => c.Agents).HasMaxLength(4000);
-        builder.Property(c => c.Prompt).HasMaxLength(1000);
+        builder.Property(c => c.Prompt).HasMaxLength(4000);
         builder.Property(c => c.Options).HasMaxLength(1000);
     }
 }

@@ -72,7 +72,7 @@ public static class CtiApi
                 catch (JsonException e)
                 {
                     var field = e.Path is { Length: > 2 } path ? path[2..] : "event";
-                    errors.Add((single ? "" : $"[{i}].") + field, "has the wrong type or format: " + e.Message.Split(" Path:")[0]);
+                    errors.Add((single ? "" : $"[{i}].") + field, "has the wrong type: text fields are strings, durationSeconds/startSeconds/endSeconds are numbers");
                 }
             }
 

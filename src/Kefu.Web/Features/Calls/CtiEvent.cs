@@ -55,6 +55,9 @@ public static class CtiEventTypes
     /// <summary>Raised by Kefu: a ring timed out without answer.</summary>
     public const string AcdRingTimeout = "acd.ring-timeout";
 
+    /// <summary>Raised by Kefu: a ring was withdrawn (the agent answered another call or declined).</summary>
+    public const string AcdRingCancelled = "acd.ring-cancelled";
+
     /// <summary>Raised by Kefu: the call moved to the overflow queue.</summary>
     public const string AcdOverflow = "acd.overflow";
 
@@ -79,6 +82,7 @@ public static class CtiEventTypes
         AcdOffered => 5,
         Ringing => 6,
         AcdRingTimeout => 7,
+        AcdRingCancelled => 7,
         Answered => 8,
         Held => 9,
         Resumed => 10,

@@ -13,9 +13,11 @@ public sealed record CtiEventInput
     public string? Id { get; init; }
     public string? Type { get; init; }
     public string? CallId { get; init; }
-    public DateTimeOffset? At { get; init; }
 
-    /// <summary>call.offered: caller number.</summary>
+    /// <summary>When it happened: ISO 8601 with a UTC offset, e.g. 2026-11-23T10:15:30.250+08:00, …Z or …+0800 (ARI's form).</summary>
+    public string? At { get; init; }
+
+    /// <summary>call.offered: caller number; empty or "anonymous" for a withheld number.</summary>
     public string? From { get; init; }
 
     /// <summary>call.offered: dialled hotline.</summary>
@@ -57,9 +59,9 @@ public sealed record CtiEventInput
     {
         ArgumentNullException.ThrowIfNull(errors);
         errors.Required(prefix + "id", Id, 120).Required(prefix + "callId", CallId, 100);
-        if (At is null)
+        if (!TryParseTime(At, out _))
         {
-            errors.Add(prefix + "at", "is required: when the event happened (ISO 8601 with offset)");
+            errors.Add(prefix + "at", "is required: when the event happened, ISO 8601 with a UTC offset (…Z, …+08:00 or …+0800)");
         }
 
         if (Type is null || !CtiEventTypes.External.Contains(Type))
@@ -71,12 +73,8 @@ public sealed record CtiEventInput
         switch (Type)
         {
             case CtiEventTypes.Offered:
-                if (string.IsNullOrWhiteSpace(From) || PhoneNumbers.Normalize(From).Length is 0 or > 32)
-                {
-                    errors.Add(prefix + "from", "is required: the caller's number");
-                }
-
-                errors.MaxLength(prefix + "to", To, 32);
+                // A withheld number (empty, "anonymous") is a call like any other, without a screen-pop match.
+                errors.MaxLength(prefix + "from", From, 32).MaxLength(prefix + "to", To, 32);
                 break;
             case CtiEventTypes.IvrSelected:
                 if (Digit is not { Length: 1 } || !"0123456789*#".Contains(Digit, StringComparison.Ordinal))
@@ -92,7 +90,9 @@ public sealed record CtiEventInput
                 errors.Required(prefix + "agent", Agent, 64);
                 break;
             case CtiEventTypes.Transferred:
-                errors.Required(prefix + "target", Target, 100).Required(prefix + "reason", Reason, 500);
+                // Seed 003 §3.3 wants the reason recorded; a transfer made on the phone itself has none, so it is optional here
+                // (the desktop asks for it).
+                errors.Required(prefix + "target", Target, 100).MaxLength(prefix + "reason", Reason, 500);
                 break;
             case CtiEventTypes.Ended:
                 if (By is not null && CallProjection.ParseParty(By) is null)
@@ -134,10 +134,10 @@ public sealed record CtiEventInput
         Id = Id!,
         CallId = CallId!,
         Type = Type!,
-        At = At!.Value.UtcDateTime,
+        At = TryParseTime(At, out var at) ? at.UtcDateTime : throw new InvalidOperationException("Validate first."),
         ReceivedAt = receivedAt,
-        From = From is null ? null : PhoneNumbers.Normalize(From),
-        To = To is null ? null : PhoneNumbers.Normalize(To),
+        From = From is null || PhoneNumbers.Normalize(From).TrimStart('+').Length == 0 ? null : PhoneNumbers.Normalize(From),
+        To = To is null || PhoneNumbers.Normalize(To).Length == 0 ? null : PhoneNumbers.Normalize(To),
         Digit = Digit,
         Queue = Queue,
         Agent = Agent,
@@ -147,6 +147,38 @@ public sealed record CtiEventInput
         Uri = Uri,
         Seconds = Type == CtiEventTypes.RecordingAvailable ? DurationSeconds : null,
     };
+
+    /// <summary>Reads an ISO 8601 time that names its offset; a time without one would be read in the server's zone.</summary>
+    public static bool TryParseTime(string? text, out DateTimeOffset value)
+    {
+        value = default;
+        if (string.IsNullOrWhiteSpace(text) || text.Length > 40)
+        {
+            return false;
+        }
+
+        var trimmed = text.Trim();
+        var t = trimmed.IndexOf('T', StringComparison.Ordinal);
+        if (t < 0)
+        {
+            return false;
+        }
+
+        var clock = trimmed[(t + 1)..];
+        var hasOffset = clock.EndsWith('Z') || clock.EndsWith('z') || clock.Contains('+', StringComparison.Ordinal) || clock.Contains('-', StringComparison.Ordinal);
+        if (!hasOffset)
+        {
+            return false;
+        }
+
+        // ARI writes "+0800"; .NET wants "+08:00".
+        if (clock.Length > 5 && clock[^5] is '+' or '-' && char.IsAsciiDigit(clock[^1]) && clock[^3] != ':')
+        {
+            trimmed = trimmed[..^2] + ":" + trimmed[^2..];
+        }
+
+        return DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
+    }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Type} {CallId} {Id}");
 }

@@ -169,7 +169,7 @@ namespace Kefu.Migrations.Postgres.Migrations
                     Type = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     Queue = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
                     Agents = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
-                    Prompt = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    Prompt = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
                     Options = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
                     OfferCallback = table.Column<bool>(type: "boolean", nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)

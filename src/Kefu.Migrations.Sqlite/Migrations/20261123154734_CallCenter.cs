@@ -168,7 +168,7 @@ namespace Kefu.Migrations.Sqlite.Migrations
                     Type = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     Queue = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
                     Agents = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
-                    Prompt = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    Prompt = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
                     Options = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
                     OfferCallback = table.Column<bool>(type: "INTEGER", nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)

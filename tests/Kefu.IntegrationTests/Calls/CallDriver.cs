@@ -78,14 +78,14 @@ internal sealed class CallDriver(KefuAppFactory app)
     }
 
     /// <summary>A hotline open around the clock whose menu routes digit 1 to <paramref name="queue"/> and 9 to a sub-menu.</summary>
-    public async Task<string> NewHotlineAsync(string queue, string opensAt = "00:00", string closesAt = "00:00")
+    public async Task<string> NewHotlineAsync(string queue, string opensAt = "00:00", string closesAt = "00:00", string afterHoursMode = "Callback")
     {
         var admin = await app.ClientForAsync("admin");
         var number = "400" + Random.Shared.Next(1_000_000, 9_999_999).ToString(CultureInfo.InvariantCulture);
         var response = await admin.PostAsJsonAsync("/api/v1/hotlines", new
         {
             number, name = "测试热线", greeting = "您好，欢迎致电。", opensAt, closesAt, openDays = "1234567",
-            afterHoursPrompt = "现在是非工作时间，预约回电请按1。", afterHoursMode = "Callback",
+            afterHoursPrompt = "现在是非工作时间，预约回电请按1。", afterHoursMode,
             menu = new object[]
             {
                 new { digit = "1", label = "测试", prompt = "测试请按1。", queue },

@@ -208,6 +208,26 @@ public sealed class CtiEventTests(CallCenterApp app) : IClassFixture<CallCenterA
     }
 
     [Fact]
+    public async Task AfterHours_AVoicemailIsRecorded_AndOwedACallback()
+    {
+        var queue = await calls.NewQueueAsync();
+        var hotline = await calls.NewHotlineAsync(queue, opensAt: "20:00", closesAt: "21:00", afterHoursMode: "Voicemail");
+        var callId = CallDriver.NewCallId();
+
+        var closed = await calls.PostAsync(calls.Event("call.offered", callId, 0, new { from = TestData.Mobile(), to = hotline }));
+        Assert.Equal("voicemail", closed.GetProperty("actions")[0].GetProperty("type").GetString());
+        await calls.PostAsync(
+            calls.Event("recording.available", callId, 40, new { uri = "file:///voicemail/" + callId + ".wav", durationSeconds = 31.5 }),
+            calls.Event("call.ended", callId, 41, new { by = "caller" }));
+
+        var call = await calls.CallAsync(callId);
+        Assert.Equal("EndedInIvr", call.GetProperty("outcome").GetString());
+        Assert.Equal(32, call.GetProperty("recordingSeconds").GetInt32());
+        var callbacks = await (await app.ClientForAsync("supervisor")).GetFromJsonAsync<JsonElement>("/api/v1/call-callbacks?pageSize=200");
+        Assert.Contains(callbacks.GetProperty("items").EnumerateArray(), c => c.GetProperty("callId").GetString() == callId);
+    }
+
+    [Fact]
     public async Task ALongExpectedWait_OffersACallback_AndTakingItLeavesTheQueue()
     {
         var queue = await calls.NewQueueAsync(callbackOfferAfterSeconds: 30);

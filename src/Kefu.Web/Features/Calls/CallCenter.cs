@@ -295,6 +295,14 @@ public sealed class CallCenter(IServiceScopeFactory scopes, TimeProvider clock, 
 
                 work.Db.Add(NewCallback(work, record, record.QueuedAt is null ? CallbackSource.AfterHours : CallbackSource.VirtualHold, e.Reason));
                 break;
+            case CtiEventTypes.RecordingAvailable when record.AnsweredAt is null && record.QueuedAt is null:
+                // A message left in the voicemail box (after hours): somebody must call back.
+                if (!await work.Db.Set<CallCallback>().AnyAsync(c => c.CallId == record.Id, work.CancellationToken))
+                {
+                    work.Db.Add(NewCallback(work, record, CallbackSource.AfterHours, "客户在非工作时间留言（语音信箱），请回电"));
+                }
+
+                break;
             case CtiEventTypes.TranscriptSegment:
                 work.Db.Add(new TranscriptSegment
                 {

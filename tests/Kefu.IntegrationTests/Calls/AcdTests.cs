@@ -157,6 +157,29 @@ public sealed class AcdTests(CallCenterApp app) : IClassFixture<CallCenterApp>
     }
 
     [Fact]
+    public async Task TheSoftPhone_AnswersOnlyACallRingingAtTheAgent_AndActsOnlyOnTheirOwnCall()
+    {
+        var queue = await calls.NewQueueAsync();
+        var hotline = await calls.NewHotlineAsync(queue);
+        var ringing = await calls.NewAgentAsync(queue);
+        var bystander = await calls.NewAgentAsync(queue);
+        await calls.SetStateAsync(ringing, "Available");
+        var callId = CallDriver.NewCallId();
+        await calls.IncomingAsync(callId, hotline);
+
+        var other = await app.ClientForAsync(bystander);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await other.PostAsJsonAsync($"/api/v1/calls/{callId}/actions", new { action = "answer" })).StatusCode);
+        var own = await app.ClientForAsync(ringing);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await own.PostAsJsonAsync($"/api/v1/calls/{callId}/actions", new { action = "answer" })).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await other.PostAsJsonAsync($"/api/v1/calls/{callId}/actions", new { action = "hangup" })).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await own.PostAsJsonAsync($"/api/v1/calls/{callId}/actions", new { action = "transfer", target = "queue:" + queue })).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await own.PostAsJsonAsync($"/api/v1/calls/{callId}/actions", new { action = "hangup" })).StatusCode);
+        var call = await calls.CallAsync(callId);
+        Assert.Equal("Agent", call.GetProperty("endedBy").GetString());
+        Assert.Equal(ringing, call.GetProperty("agent").GetString());
+    }
+
+    [Fact]
     public async Task ARestartedApp_RebuildsQueuedCallsAndAgentStatesFromTheStore()
     {
         var queue = await calls.NewQueueAsync();

@@ -76,39 +76,8 @@ public static class AgentsApi
 
     internal static async Task<Results<Ok<AgentView>, NotFound>> SetSkills(string userName, SkillsInput input, KefuDbContext db, CallCenter center, CancellationToken cancellationToken)
     {
-        var errors = new FieldErrors();
-        var skills = input.Skills ?? [];
-        if (skills.Count == 0)
-        {
-            errors.Add("skills", "at least one skill is required");
-        }
-
-        var known = await db.Set<CallQueue>().AsNoTracking().Select(q => q.Skill).Distinct().ToListAsync(cancellationToken);
-        for (var i = 0; i < skills.Count; i++)
-        {
-            if (string.IsNullOrWhiteSpace(skills[i].Skill) || !known.Contains(skills[i].Skill, StringComparer.Ordinal))
-            {
-                errors.Add($"skills[{i}].skill", "must be the skill of a configured queue: " + string.Join(", ", known));
-            }
-
-            if (skills[i].Level is < 1 or > 10)
-            {
-                errors.Add($"skills[{i}].level", "must be 1–10");
-            }
-        }
-
-        if (skills.Select(s => s.Skill).Distinct(StringComparer.Ordinal).Count() != skills.Count)
-        {
-            errors.Add("skills", "each skill may appear once");
-        }
-
-        errors.ThrowIfAny();
-        if (!await db.Users.AnyAsync(u => u.UserName == userName && u.IsActive, cancellationToken))
-        {
-            return TypedResults.NotFound();
-        }
-
-        var agent = await center.SetAgentSkillsAsync(userName, skills.Select(s => new AgentSkill(s.Skill, s.Level)).ToList(), cancellationToken);
-        return TypedResults.Ok(AgentView.From(agent));
+        var skills = (input.Skills ?? []).Select(s => new AgentSkill(s.Skill, s.Level)).ToList();
+        var agent = await CallCenterSetupApi.SetAgentSkillsAsync(db, center, userName, skills, cancellationToken);
+        return agent is null ? TypedResults.NotFound() : TypedResults.Ok(AgentView.From(agent));
     }
 }

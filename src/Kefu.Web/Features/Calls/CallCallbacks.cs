@@ -136,11 +136,20 @@ public static class CallCallbacks
     internal static async Task<Results<Ok<CallbackView>, NotFound>> Complete(Guid id, CompleteInput input, ClaimsPrincipal user, KefuDbContext db, TimeProvider clock,
         CancellationToken cancellationToken)
     {
-        new FieldErrors().Required("outcome", input.Outcome, 1000).ThrowIfAny();
+        var callback = await CompleteAsync(db, id, input.Outcome, user.Identity?.Name, clock, cancellationToken);
+        return callback is null ? TypedResults.NotFound() : TypedResults.Ok(View(callback, clock.GetUtcNow().UtcDateTime, user));
+    }
+
+    /// <summary>Marks a callback done with its outcome (PII masked); null when it does not exist, 409 when already closed.</summary>
+    public static async Task<CallCallback?> CompleteAsync(KefuDbContext db, Guid id, string? outcome, string? doneBy, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(clock);
+        new FieldErrors().Required("outcome", outcome, 1000).ThrowIfAny();
         var callback = await db.Set<CallCallback>().SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (callback is null)
         {
-            return TypedResults.NotFound();
+            return null;
         }
 
         if (!callback.IsOpen)
@@ -148,12 +157,11 @@ public static class CallCallbacks
             throw new ConflictException("The callback is already done or cancelled.", ["callbackClosed"]);
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        callback.DoneAt = now;
-        callback.DoneBy = user.Identity?.Name;
-        callback.Outcome = PiiDetector.Mask(input.Outcome!.Trim());
+        callback.DoneAt = clock.GetUtcNow().UtcDateTime;
+        callback.DoneBy = doneBy;
+        callback.Outcome = PiiDetector.Mask(outcome!.Trim());
         await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(View(callback, now, user));
+        return callback;
     }
 
     /// <summary>

@@ -102,7 +102,9 @@ public sealed class CallCenter(IServiceScopeFactory scopes, TimeProvider clock, 
     /// Soft-phone actions from the agent desktop (answer, hold, resume, hangup, transfer) for set-ups where the PBX does
     /// not report them itself: each becomes the same CTI event a PBX would post.
     /// </summary>
-    public Task<CtiResult> SoftPhoneAsync(string callId, string agent, string? action, string? target, string? reason, CancellationToken cancellationToken)
+    /// <remarks>An agent may answer only a call ringing at them and act only on their own call; <paramref name="supervises"/>
+    /// (Supervisor, Admin) lifts that.</remarks>
+    public async Task<CtiResult> SoftPhoneAsync(string callId, string agent, bool supervises, string? action, string? target, string? reason, CancellationToken cancellationToken)
     {
         var type = action switch
         {
@@ -118,6 +120,32 @@ public sealed class CallCenter(IServiceScopeFactory scopes, TimeProvider clock, 
             throw FieldValidationException.For("reason", "is required: tell the customer why, and it is noted in the CRM (seed 003 §3.3)");
         }
 
+        if (!supervises)
+        {
+            var own = await RunAsync(async work =>
+            {
+                var live = work.Router.GetCall(callId);
+                if (type == CtiEventTypes.Answered)
+                {
+                    return live is { State: CallState.Offered } offered && offered.AgentIds.Contains(agent, StringComparer.Ordinal);
+                }
+
+                if (live is { State: CallState.Talking } talking)
+                {
+                    return talking.AgentIds.Contains(agent, StringComparer.Ordinal);
+                }
+
+                var holder = await work.Db.Set<CallRecord>().AsNoTracking().Where(c => c.Id == callId).Select(c => c.Agent).SingleOrDefaultAsync(work.CancellationToken);
+                return string.Equals(holder, agent, StringComparison.Ordinal);
+            }, cancellationToken, save: false);
+            if (!own)
+            {
+                throw new ForbiddenException(type == CtiEventTypes.Answered
+                    ? "The call is not ringing at you."
+                    : "This is another agent's call.");
+            }
+        }
+
         var input = new CtiEventInput
         {
             Id = "desktop:" + Ids.New().ToString("N"),
@@ -129,7 +157,7 @@ public sealed class CallCenter(IServiceScopeFactory scopes, TimeProvider clock, 
             Target = target,
             Reason = reason,
         };
-        return HandleEventsAsync([input], isSingle: true, cancellationToken);
+        return await HandleEventsAsync([input], isSingle: true, cancellationToken);
     }
 
     private static string Prefix(int index, bool isSingle) => isSingle ? "" : string.Create(CultureInfo.InvariantCulture, $"[{index}].");
@@ -621,13 +649,16 @@ public sealed class CallCenter(IServiceScopeFactory scopes, TimeProvider clock, 
 
         var user = await work.Db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.UserName == userName, work.CancellationToken)
             ?? throw new NotFoundException("Agent", userName);
+        // People who take calls start with every queue's skill; anyone else (QA, Admin) with none until given some.
+        var takesCalls = await work.Db.UserRoles.AnyAsync(ur => ur.UserId == user.Id
+            && work.Db.Roles.Any(r => r.Id == ur.RoleId && (r.Name == KefuRoles.Agent || r.Name == KefuRoles.Supervisor)), work.CancellationToken);
         presence = new AgentPresence
         {
             UserName = userName,
             UserId = user.Id,
             State = AgentState.Offline,
             StateSince = work.Now,
-            Skills = AgentPresence.FormatSkills(_queues.Values.Select(q => q.Skill).Distinct(StringComparer.Ordinal).Select(s => new AgentSkill(s))),
+            Skills = takesCalls ? AgentPresence.FormatSkills(_queues.Values.Select(q => q.Skill).Distinct(StringComparer.Ordinal).Select(s => new AgentSkill(s))) : "",
         };
         work.Db.Add(presence);
         work.Presences[userName] = presence;

@@ -63,6 +63,22 @@ public static partial class CallCenterSetupApi
     internal static async Task<Results<Ok<QueueView>, Created<QueueView>>> PutQueue(string id, QueueInput input, HttpRequest request, HttpResponse response,
         KefuDbContext db, CallCenter center, CancellationToken cancellationToken)
     {
+        var (queue, created) = await SaveQueueAsync(db, center, id, input, IfMatch(request), cancellationToken);
+        response.Headers.ETag = ETags.Format(queue.Version);
+        return created ? TypedResults.Created($"/api/v1/queues/{id}", QueueView.From(queue)) : TypedResults.Ok(QueueView.From(queue));
+    }
+
+    /// <summary>
+    /// Creates the queue <paramref name="id"/> or replaces it when <paramref name="expectedVersion"/> is still its version
+    /// (required to replace: 428 without, 412 when stale), then reloads the live ACD's queues.
+    /// </summary>
+    public static async Task<(CallQueue Queue, bool Created)> SaveQueueAsync(KefuDbContext db, CallCenter center, string id, QueueInput input, Guid? expectedVersion,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(center);
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(input);
         var errors = new FieldErrors().Required("name", input.Name, 60).Required("skill", input.Skill, 40).MaxLength("waitPrompt", input.WaitPrompt, 500);
         if (!QueueIdPattern().IsMatch(id))
         {
@@ -113,7 +129,7 @@ public static partial class CallCenterSetupApi
             queue = new CallQueue { Id = id, Name = input.Name!, Skill = input.Skill! };
             db.Add(queue);
         }
-        else if (ETags.RequireIfMatch(request) != queue.Version)
+        else if ((expectedVersion ?? throw new PreconditionRequiredException()) != queue.Version)
         {
             throw new StaleVersionException("Queue", queue.Version);
         }
@@ -130,8 +146,7 @@ public static partial class CallCenterSetupApi
         queue.SortOrder = input.SortOrder ?? queue.SortOrder;
         await db.SaveChangesAsync(cancellationToken);
         await center.ReloadQueuesAsync(cancellationToken);
-        response.Headers.ETag = ETags.Format(queue.Version);
-        return created ? TypedResults.Created($"/api/v1/queues/{id}", QueueView.From(queue)) : TypedResults.Ok(QueueView.From(queue));
+        return (queue, created);
     }
 
     internal static async Task<Ok<List<HotlineView>>> ListHotlines(KefuDbContext db, CancellationToken cancellationToken) =>
@@ -139,31 +154,104 @@ public static partial class CallCenterSetupApi
 
     internal static async Task<Created<HotlineView>> CreateHotline(HotlineInput input, KefuDbContext db, CancellationToken cancellationToken)
     {
+        var hotline = await CreateHotlineAsync(db, input, cancellationToken);
+        return TypedResults.Created($"/api/v1/hotlines/{hotline.Id}", HotlineView.From(hotline));
+    }
+
+    /// <summary>Creates a hotline after the checks of <see cref="ApplyAsync"/> (number, prompts, hours, IVR menu).</summary>
+    public static async Task<Hotline> CreateHotlineAsync(KefuDbContext db, HotlineInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(input);
         var hotline = new Hotline { Id = Ids.New(), Number = "", Name = "", Greeting = "", AfterHoursPrompt = "" };
         await ApplyAsync(db, hotline, input, cancellationToken);
         db.Add(hotline);
         await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Created($"/api/v1/hotlines/{hotline.Id}", HotlineView.From(hotline));
+        return hotline;
     }
 
     internal static async Task<Results<Ok<HotlineView>, NotFound>> UpdateHotline(Guid id, HotlineInput input, HttpRequest request, HttpResponse response,
         KefuDbContext db, CancellationToken cancellationToken)
     {
-        var hotline = await db.Set<Hotline>().SingleOrDefaultAsync(h => h.Id == id, cancellationToken);
+        var hotline = await UpdateHotlineAsync(db, id, input, IfMatch(request), cancellationToken);
         if (hotline is null)
         {
             return TypedResults.NotFound();
         }
 
-        if (ETags.RequireIfMatch(request) != hotline.Version)
+        response.Headers.ETag = ETags.Format(hotline.Version);
+        return TypedResults.Ok(HotlineView.From(hotline));
+    }
+
+    /// <summary>
+    /// Replaces a hotline's menu, prompts and hours if <paramref name="expectedVersion"/> is still its version (required:
+    /// 428 without, 412 when stale); null when there is no such hotline.
+    /// </summary>
+    public static async Task<Hotline?> UpdateHotlineAsync(KefuDbContext db, Guid id, HotlineInput input, Guid? expectedVersion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(input);
+        var hotline = await db.Set<Hotline>().SingleOrDefaultAsync(h => h.Id == id, cancellationToken);
+        if (hotline is null)
+        {
+            return null;
+        }
+
+        if ((expectedVersion ?? throw new PreconditionRequiredException()) != hotline.Version)
         {
             throw new StaleVersionException("Hotline", hotline.Version);
         }
 
         await ApplyAsync(db, hotline, input, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        response.Headers.ETag = ETags.Format(hotline.Version);
-        return TypedResults.Ok(HotlineView.From(hotline));
+        return hotline;
+    }
+
+    /// <summary>The If-Match version, or null without one (replacing then answers 428, see <see cref="ETags.RequireIfMatch"/>).</summary>
+    private static Guid? IfMatch(HttpRequest request) => string.IsNullOrWhiteSpace(request.Headers.IfMatch.ToString()) ? null : ETags.RequireIfMatch(request);
+
+    /// <summary>
+    /// Replaces an agent's skills with the rules of <c>PUT /api/v1/agents/{userName}/skills</c>: at least one, each the
+    /// skill of a configured queue and at most once, level 1–10. Null when there is no such active user.
+    /// </summary>
+    public static async Task<AgentSnapshot?> SetAgentSkillsAsync(KefuDbContext db, CallCenter center, string userName, IReadOnlyList<AgentSkill> skills,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(center);
+        ArgumentNullException.ThrowIfNull(skills);
+        var errors = new FieldErrors();
+        if (skills.Count == 0)
+        {
+            errors.Add("skills", "at least one skill is required");
+        }
+
+        var known = await db.Set<CallQueue>().AsNoTracking().Select(q => q.Skill).Distinct().ToListAsync(cancellationToken);
+        for (var i = 0; i < skills.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(skills[i].Skill) || !known.Contains(skills[i].Skill, StringComparer.Ordinal))
+            {
+                errors.Add($"skills[{i}].skill", "must be the skill of a configured queue: " + string.Join(", ", known));
+            }
+
+            if (skills[i].Level is < 1 or > 10)
+            {
+                errors.Add($"skills[{i}].level", "must be 1–10");
+            }
+        }
+
+        if (skills.Select(s => s.Skill).Distinct(StringComparer.Ordinal).Count() != skills.Count)
+        {
+            errors.Add("skills", "each skill may appear once");
+        }
+
+        errors.ThrowIfAny();
+        if (!await db.Users.AnyAsync(u => u.UserName == userName && u.IsActive, cancellationToken))
+        {
+            return null;
+        }
+
+        return await center.SetAgentSkillsAsync(userName, skills, cancellationToken);
     }
 
     private static async Task ApplyAsync(KefuDbContext db, Hotline hotline, HotlineInput input, CancellationToken cancellationToken)

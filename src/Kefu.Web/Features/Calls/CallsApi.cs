@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Kefu.Web.Data;
 using Kefu.Web.Features.Access;
 using Kefu.Web.Features.Customers;
-using Kefu.Web.Features.Privacy;
 using Kefu.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -52,7 +51,7 @@ public static class CallsApi
         CallParty? EndedBy, int? RingSeconds, int? WaitSeconds, int? TalkSeconds, int HoldSeconds, int? WrapSeconds, int RingNoAnswerCount,
         bool? ReachedAgentInTarget, bool? AnsweredWithinRings, bool CallbackRequested, string? RecordingUri, int? RecordingSeconds,
         Guid? CustomerId, Guid? ComplaintId, bool? SolvedOnFirstContact, string? Note, string? DispositionBy, DateTime? DispositionAt,
-        IdentityCheckResult? IdentityCheck, string? IdentityCheckedWith, bool EmotionalCaller, string? AlternativesOffered,
+        IdentityCheckResult? IdentityCheck, string? IdentityCheckedWith, bool EmotionalCaller, string? AlternativesOffered, Guid? FaultNoticeId,
         IReadOnlyList<HoldView> Holds, IReadOnlyList<TransferView> Transfers, IReadOnlyList<SegmentView> Transcript, Guid Version);
 
     public sealed record DispositionInput(bool? SolvedOnFirstContact, string? Note, bool? EmotionalCaller, string? AlternativesOffered);
@@ -63,51 +62,60 @@ public static class CallsApi
 
     public sealed record SoftPhoneInput(string? Action, string? Target, string? Reason);
 
+    /// <summary>Filters of the call list; <c>From</c>/<c>To</c> bound the offer time (UTC, end exclusive).</summary>
+    public sealed record CallFilter(string? Agent, string? Queue, CallOutcome? Outcome, CallStatus? Status, Guid? CustomerId, DateTime? From, DateTime? To);
+
     internal static async Task<Ok<Page<CallSummary>>> List(string? agent, string? queue, CallOutcome? outcome, CallStatus? status, Guid? customerId,
-        DateTime? from, DateTime? to, int? page, int? pageSize, ClaimsPrincipal user, KefuDbContext db, CancellationToken cancellationToken)
+        DateTime? from, DateTime? to, int? page, int? pageSize, ClaimsPrincipal user, KefuDbContext db, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await SearchAsync(db, new CallFilter(agent, queue, outcome, status, customerId, from, to), PageRequest.From(page, pageSize), user, cancellationToken));
+
+    /// <summary>Call records, newest first; the caller's number as <paramref name="viewer"/> may see it.</summary>
+    public static async Task<Page<CallSummary>> SearchAsync(KefuDbContext db, CallFilter filter, PageRequest paging, ClaimsPrincipal viewer, CancellationToken cancellationToken)
     {
-        var paging = PageRequest.From(page, pageSize);
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(viewer);
         var calls = db.Set<CallRecord>().AsNoTracking();
-        if (agent is not null)
+        if (filter.Agent is { } agent)
         {
             calls = calls.Where(c => c.Agent == agent);
         }
 
-        if (queue is not null)
+        if (filter.Queue is { } queue)
         {
             calls = calls.Where(c => c.Queue == queue);
         }
 
-        if (outcome is { } o)
+        if (filter.Outcome is { } o)
         {
             calls = calls.Where(c => c.Outcome == o);
         }
 
-        if (status is { } s)
+        if (filter.Status is { } s)
         {
             calls = calls.Where(c => c.Status == s);
         }
 
-        if (customerId is { } customer)
+        if (filter.CustomerId is { } customer)
         {
             calls = calls.Where(c => c.CustomerId == customer);
         }
 
-        if (from is { } f)
+        if (filter.From is { } f)
         {
             calls = calls.Where(c => c.OfferedAt >= f);
         }
 
-        if (to is { } t)
+        if (filter.To is { } t)
         {
             calls = calls.Where(c => c.OfferedAt < t);
         }
 
         var total = await calls.CountAsync(cancellationToken);
         var rows = await calls.OrderByDescending(c => c.OfferedAt).ThenBy(c => c.Id).Skip(paging.Skip).Take(paging.PageSize).ToListAsync(cancellationToken);
-        var items = rows.ConvertAll(c => new CallSummary(c.Id, c.From is null ? null : PhoneNumbers.ForViewer(c.From, user), c.Status, c.Outcome, c.Queue, c.Agent, c.IvrPath,
+        var items = rows.ConvertAll(c => new CallSummary(c.Id, c.From is null ? null : PhoneNumbers.ForViewer(c.From, viewer), c.Status, c.Outcome, c.Queue, c.Agent, c.IvrPath,
             c.OfferedAt, c.AnsweredAt, c.EndedAt, c.WaitSeconds, c.TalkSeconds, c.AnsweredWithinRings, c.ReachedAgentInTarget, c.SolvedOnFirstContact, c.CustomerId, c.ComplaintId));
-        return TypedResults.Ok(new Page<CallSummary>(items, total, paging.Page, paging.PageSize));
+        return new Page<CallSummary>(items, total, paging.Page, paging.PageSize);
     }
 
     internal static async Task<Results<Ok<CallView>, NotFound>> Get(string callId, ClaimsPrincipal user, KefuDbContext db, HttpResponse response, CancellationToken cancellationToken)
@@ -162,48 +170,13 @@ public static class CallsApi
             c.OfferedAt, c.IvrAt, c.QueuedAt, c.RingingAt, c.AnsweredAt, c.EndedAt, c.WrapUpEndedAt, c.EndedBy, c.RingSeconds, c.WaitSeconds,
             c.TalkSeconds, c.HoldSeconds, c.WrapSeconds, c.RingNoAnswerCount, c.ReachedAgentInTarget, c.AnsweredWithinRings, c.CallbackRequested,
             c.RecordingUri, c.RecordingSeconds, c.CustomerId, c.ComplaintId, c.SolvedOnFirstContact, c.Note, c.DispositionBy, c.DispositionAt,
-            c.IdentityCheck, c.IdentityCheckedWith, c.EmotionalCaller, c.AlternativesOffered, holds, transfers, transcript, c.Version);
+            c.IdentityCheck, c.IdentityCheckedWith, c.EmotionalCaller, c.AlternativesOffered, c.FaultNoticeId, holds, transfers, transcript, c.Version);
     }
 
     internal static async Task<Results<Ok<CallView>, NotFound>> Disposition(string callId, DispositionInput input, HttpRequest request, ClaimsPrincipal user,
         KefuDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var errors = new FieldErrors().MaxLength("note", input.Note, 4000).MaxLength("alternativesOffered", input.AlternativesOffered, 500);
-        if (input.SolvedOnFirstContact is null)
-        {
-            errors.Add("solvedOnFirstContact", "is required: true when the caller's need was solved on this call");
-        }
-
-        errors.ThrowIfAny();
-        var actor = CurrentActor.From(user);
-        var now = clock.GetUtcNow().UtcDateTime;
-        var found = await WriteAsync(db, callId, request, async call =>
-        {
-            call.SolvedOnFirstContact = input.SolvedOnFirstContact;
-            call.Note = string.IsNullOrWhiteSpace(input.Note) ? null : PiiDetector.Mask(input.Note.Trim());
-            call.EmotionalCaller = input.EmotionalCaller ?? call.EmotionalCaller;
-            call.AlternativesOffered = string.IsNullOrWhiteSpace(input.AlternativesOffered) ? call.AlternativesOffered : PiiDetector.Mask(input.AlternativesOffered.Trim());
-            call.DispositionBy = actor.Name;
-            call.DispositionAt = now;
-            if (call.CustomerId is { } customerId && call.Note is { } note)
-            {
-                var reference = "call:" + call.Id;
-                var contact = await db.ContactRecords.SingleOrDefaultAsync(r => r.CustomerId == customerId && r.Reference == reference, cancellationToken);
-                if (contact is null)
-                {
-                    db.ContactRecords.Add(new ContactRecord
-                    {
-                        Id = Ids.New(), CustomerId = customerId, At = call.AnsweredAt ?? call.OfferedAt ?? now, Channel = ContactChannel.Phone,
-                        Direction = ContactDirection.Inbound, Summary = note, AgentId = actor.Id, AgentName = actor.DisplayName ?? actor.Name, Reference = reference,
-                    });
-                }
-                else
-                {
-                    contact.Summary = note;
-                }
-            }
-        }, cancellationToken);
-        if (!found)
+        if (!await CallWrapUp.SetDispositionAsync(db, callId, input, CurrentActor.From(user), clock, IfMatch(request), cancellationToken))
         {
             return TypedResults.NotFound();
         }
@@ -214,32 +187,7 @@ public static class CallsApi
     internal static async Task<Results<Ok<CallView>, NotFound>> IdentityCheck(string callId, IdentityCheckInput input, HttpRequest request, ClaimsPrincipal user,
         KefuDbContext db, CancellationToken cancellationToken)
     {
-        var errors = new FieldErrors();
-        if (input.Result is null)
-        {
-            errors.Add("result", "is required: Verified, NotVerified or NotNeeded");
-        }
-
-        var allowed = new[] { "phone", "order", "email" };
-        var checkedWith = (input.CheckedWith ?? []).Select(s => s.Trim().ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList();
-        if (checkedWith.Any(c => !allowed.Contains(c, StringComparer.Ordinal)))
-        {
-            errors.Add("checkedWith", "may only name phone, order and email: identity is never checked with an ID number, a bank card or a password");
-        }
-
-        if (input.Result == IdentityCheckResult.Verified && !checkedWith.Contains("phone", StringComparer.Ordinal))
-        {
-            errors.Add("checkedWith", "a verified identity needs the registered phone number (and the last order or e-mail)");
-        }
-
-        errors.ThrowIfAny();
-        var found = await WriteAsync(db, callId, request, call =>
-        {
-            call.IdentityCheck = input.Result;
-            call.IdentityCheckedWith = checkedWith.Count == 0 ? null : string.Join(',', checkedWith);
-            return Task.CompletedTask;
-        }, cancellationToken);
-        if (!found)
+        if (!await CallWrapUp.SetIdentityCheckAsync(db, callId, input, IfMatch(request), cancellationToken))
         {
             return TypedResults.NotFound();
         }
@@ -250,36 +198,7 @@ public static class CallsApi
     internal static async Task<Results<Ok<CallView>, NotFound>> Links(string callId, LinksInput input, HttpRequest request, ClaimsPrincipal user,
         KefuDbContext db, CancellationToken cancellationToken)
     {
-        var found = await WriteAsync(db, callId, request, async call =>
-        {
-            var errors = new FieldErrors();
-            if (input.CustomerId is { } customerId && !await db.Customers.AnyAsync(c => c.Id == customerId, cancellationToken))
-            {
-                errors.Add("customerId", "must name an existing customer");
-            }
-
-            if (input.ComplaintId is { } complaintId)
-            {
-                var complaint = await db.Complaints.AsNoTracking().Where(c => c.Id == complaintId).Select(c => new { c.CustomerId }).SingleOrDefaultAsync(cancellationToken);
-                if (complaint is null)
-                {
-                    errors.Add("complaintId", "must name an existing complaint");
-                }
-                else if ((input.CustomerId ?? call.CustomerId) is { } owner && owner != complaint.CustomerId)
-                {
-                    errors.Add("complaintId", "belongs to another customer than the call");
-                }
-                else
-                {
-                    call.CustomerId ??= complaint.CustomerId;
-                }
-            }
-
-            errors.ThrowIfAny();
-            call.CustomerId = input.CustomerId ?? call.CustomerId;
-            call.ComplaintId = input.ComplaintId ?? call.ComplaintId;
-        }, cancellationToken);
-        if (!found)
+        if (!await CallWrapUp.LinkAsync(db, callId, input, IfMatch(request), cancellationToken))
         {
             return TypedResults.NotFound();
         }
@@ -295,42 +214,14 @@ public static class CallsApi
             return TypedResults.NotFound();
         }
 
-        var result = await center.SoftPhoneAsync(callId, user.Identity?.Name ?? "", input.Action, input.Target, input.Reason, cancellationToken);
+        var result = await center.SoftPhoneAsync(callId, user.Identity?.Name ?? "",
+            user.IsInRole(KefuRoles.Supervisor) || user.IsInRole(KefuRoles.Admin), input.Action, input.Target, input.Reason, cancellationToken);
         return TypedResults.Ok(new CtiApi.CtiResponse(result.Accepted, result.Duplicates, result.Actions));
     }
 
     /// <summary>
-    /// Applies an agent's change to a call record. Telephony events update the same row all the time (a wrap-up end
-    /// lands while the agent types the note): without If-Match a lost race is retried on the fresh row, because the
-    /// agent's fields and the event fields do not overlap; with If-Match a changed version is refused (412).
+    /// The version an agent's write is based on: optional on the wrap-up endpoints. Without If-Match a write that loses a
+    /// race with a telephony event is retried on the fresh row (see <see cref="CallWrapUp"/>); with it, a changed call is 412.
     /// </summary>
-    private static async Task<bool> WriteAsync(KefuDbContext db, string callId, HttpRequest request, Func<CallRecord, Task> change, CancellationToken cancellationToken)
-    {
-        var expected = request.Headers.IfMatch.Count > 0 ? ETags.RequireIfMatch(request) : (Guid?)null;
-        for (var attempt = 1; ; attempt++)
-        {
-            db.ChangeTracker.Clear();
-            var call = await db.Set<CallRecord>().SingleOrDefaultAsync(c => c.Id == callId, cancellationToken);
-            if (call is null)
-            {
-                return false;
-            }
-
-            if (expected is { } version && version != call.Version)
-            {
-                throw new StaleVersionException("Call", call.Version);
-            }
-
-            await change(call);
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                return true;
-            }
-            catch (DbUpdateConcurrencyException) when (expected is null && attempt < 5)
-            {
-                // retried on the current row
-            }
-        }
-    }
+    private static Guid? IfMatch(HttpRequest request) => request.Headers.IfMatch.Count > 0 ? ETags.RequireIfMatch(request) : null;
 }

@@ -148,6 +148,23 @@ public static class FaultNotices
         }
 
         new FieldErrors().Required("callId", callId, 100).ThrowIfAny();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TagOnceAsync(db, notice, callId!, agent, clock, cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            {
+                // A CTI event saved the same call meanwhile; the tag does not touch its fields: retry on the fresh row.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private static async Task<CallCallback> TagOnceAsync(KefuDbContext db, FaultNotice notice, string callId, string? agent, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var noticeId = notice.Id;
         var call = await db.Set<CallRecord>().SingleOrDefaultAsync(c => c.Id == callId, cancellationToken)
             ?? throw FieldValidationException.For("callId", "must name an existing call");
         if (string.IsNullOrEmpty(call.From))

@@ -88,10 +88,9 @@ public sealed class TrafficSimulator(HttpClient http, SimulatorOptions options, 
             Schedule(call.ArrivalSeconds, new SimEvent("arrive", id));
         }
 
-        for (var t = 1.0; t < options.Hours * 3600 + 3600; t += 1)
-        {
-            Schedule(t, new SimEvent("tick"));
-        }
+        // A tick every simulated second while calls are in flight: it moves the clock (ring timeouts, wrap-up, overflow)
+        // and reads commands no event of ours caused (an agent freed by the server's own timer).
+        Schedule(1, new SimEvent("tick"));
 
         var counts = (Offered: 0, Answered: 0, Abandoned: 0, RingNoAnswers: 0);
         var lastReport = 0.0;
@@ -99,9 +98,14 @@ public sealed class TrafficSimulator(HttpClient http, SimulatorOptions options, 
         {
             cancellationToken.ThrowIfCancellationRequested();
             await MoveTimeAsync(key.Item1, cancellationToken);
-            if (next.Kind == "tick" && _calls.Values.All(c => c.Ended))
+            if (next.Kind == "tick")
             {
-                continue;
+                if (_calls.Values.All(c => c.Ended))
+                {
+                    continue; // the day is over: no more ticks
+                }
+
+                Schedule(_now + 1, new SimEvent("tick"));
             }
 
             switch (next.Kind)

@@ -1767,6 +1767,35 @@ namespace Kefu.Migrations.Postgres.Migrations
                     b.ToTable("Notifications");
                 });
 
+            modelBuilder.Entity("Kefu.Web.Features.Quality.ScriptRuleVersion", b =>
+                {
+                    b.Property<string>("RuleId")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.HasKey("RuleId", "Version");
+
+                    b.ToTable("ScriptRuleVersion");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")

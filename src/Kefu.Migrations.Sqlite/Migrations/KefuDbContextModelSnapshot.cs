@@ -1759,6 +1759,35 @@ namespace Kefu.Migrations.Sqlite.Migrations
                     b.ToTable("Notifications");
                 });
 
+            modelBuilder.Entity("Kefu.Web.Features.Quality.ScriptRuleVersion", b =>
+                {
+                    b.Property<string>("RuleId")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RuleId", "Version");
+
+                    b.ToTable("ScriptRuleVersion");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")

@@ -52,6 +52,7 @@ public static class DemoData
         }
 
         await Features.Calls.CallCenterDefaults.EnsureAsync(db, cancellationToken);
+        await Features.Quality.ScriptRuleBook.EnsureDefaultsAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>(), cancellationToken);
     }
 
     public static async Task SeedAsync(IServiceProvider services, CancellationToken cancellationToken)

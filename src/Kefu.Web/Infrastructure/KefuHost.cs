@@ -10,6 +10,7 @@ using Kefu.Web.Features.Customers;
 using Kefu.Web.Features.Departments;
 using Kefu.Web.Features.Improvements;
 using Kefu.Web.Features.Notifications;
+using Kefu.Web.Features.Quality;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -65,6 +66,7 @@ public static class KefuHost
         services.AddSingleton<Features.Calls.ScreenPops>();
         services.AddSingleton<Hubs.CallCenterSignals>();
         services.AddSingleton<Features.Calls.CallCenter>();
+        services.AddSingleton<Features.Quality.ScriptRuleBook>();
         services.AddSignalR();
         var jobs = configuration.GetValue("Kefu:Jobs:Enabled", true);
         if (jobs)
@@ -135,7 +137,8 @@ public static class KefuHost
             .AddPolicy(KefuPolicies.AuditRead, p => p.RequireRole(KefuRoles.Admin))
             .AddPolicy(KefuPolicies.ComplaintWrite, p => p.RequireRole(KefuRoles.Agent, KefuRoles.Supervisor, KefuRoles.Admin))
             .AddPolicy(KefuPolicies.Supervisor, p => p.RequireRole(KefuRoles.Supervisor))
-            .AddPolicy(KefuPolicies.CtiWrite, p => p.RequireRole(KefuRoles.Telephony, KefuRoles.Admin));
+            .AddPolicy(KefuPolicies.CtiWrite, p => p.RequireRole(KefuRoles.Telephony, KefuRoles.Admin))
+            .AddPolicy(KefuPolicies.QualityWrite, p => p.RequireRole(KefuRoles.QA, KefuRoles.Admin));
         services.AddCascadingAuthenticationState();
 
         services.AddLocalization(o => o.ResourcesPath = "Resources");
@@ -238,6 +241,7 @@ public static class KefuHost
         api.MapWallboardApi();
         api.MapCallCallbacksApi();
         api.MapFaultNoticesApi();
+        api.MapQualityApi();
         app.MapHub<Hubs.CallCenterHub>(Hubs.CallCenterHub.Path);
         app.MapAccountEndpoints();
 

@@ -59,4 +59,7 @@ public static class KefuPolicies
 
     /// <summary>Posting CTI events and reading PBX commands: the Telephony account, or an Admin.</summary>
     public const string CtiWrite = "CtiWrite";
+
+    /// <summary>Editing script rules and QA work: QA staff, or an Admin.</summary>
+    public const string QualityWrite = "QualityWrite";
 }

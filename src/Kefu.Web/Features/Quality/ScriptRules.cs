@@ -309,4 +309,12 @@ public static class ScriptRuleJson
     /// <exception cref="JsonException">The JSON is not a rule array (unknown enum value, missing required property …).</exception>
     public static IReadOnlyList<ScriptRule> Deserialize(string json) =>
         JsonSerializer.Deserialize<List<ScriptRule>>(json, Options) ?? throw new JsonException("A rule set must be a JSON array.");
+
+    /// <summary>One rule as JSON.</summary>
+    public static string SerializeOne(ScriptRule rule) => JsonSerializer.Serialize(rule, Options);
+
+    /// <summary>One rule from JSON.</summary>
+    /// <exception cref="JsonException">The JSON is not a rule.</exception>
+    public static ScriptRule DeserializeOne(string json) =>
+        JsonSerializer.Deserialize<ScriptRule>(json, Options) ?? throw new JsonException("A rule must be a JSON object.");
 }

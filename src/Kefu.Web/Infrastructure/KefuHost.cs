@@ -74,6 +74,7 @@ public static class KefuHost
             services.AddHostedService<Jobs.DeadlineSweeper>();
             services.AddHostedService<Jobs.AcdTimer>();
             services.AddHostedService<Jobs.CallbackSweeper>();
+            services.AddHostedService<Jobs.WeeklySampler>();
         }
 
         services.Configure<MailOptions>(configuration.GetSection(MailOptions.Section));
@@ -242,6 +243,7 @@ public static class KefuHost
         api.MapCallCallbacksApi();
         api.MapFaultNoticesApi();
         api.MapQualityApi();
+        api.MapQaSamplesApi();
         app.MapHub<Hubs.CallCenterHub>(Hubs.CallCenterHub.Path);
         app.MapAccountEndpoints();
 

@@ -244,6 +244,7 @@ public static class KefuHost
         api.MapFaultNoticesApi();
         api.MapQualityApi();
         api.MapQaSamplesApi();
+        api.MapEvaluationsApi();
         app.MapHub<Hubs.CallCenterHub>(Hubs.CallCenterHub.Path);
         app.MapAccountEndpoints();
 

@@ -12,6 +12,39 @@ namespace Kefu.Migrations.Postgres.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "Evaluation",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    CallId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Agent = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Reviewer = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CriteriaJson = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    ScoresJson = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    RulesUsed = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    AutomaticFindings = table.Column<int>(type: "integer", nullable: false),
+                    AutoFail = table.Column<bool>(type: "boolean", nullable: false),
+                    Score = table.Column<double>(type: "double precision", nullable: false),
+                    Comment = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    Status = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    SubmittedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    Liability = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    LiabilityEvidence = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    AppealText = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    AppealedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    AppealDecision = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    AppealDecidedBy = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    AppealDecisionNote = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    Version = table.Column<Guid>(type: "uuid", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Evaluation", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "QaSampleItem",
                 columns: table => new
                 {
@@ -64,6 +97,17 @@ namespace Kefu.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Evaluation_Agent_SubmittedAt",
+                table: "Evaluation",
+                columns: new[] { "Agent", "SubmittedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Evaluation_CallId_Reviewer",
+                table: "Evaluation",
+                columns: new[] { "CallId", "Reviewer" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_QaSampleItem_Reviewer_Week",
                 table: "QaSampleItem",
                 columns: new[] { "Reviewer", "Week" });
@@ -78,6 +122,9 @@ namespace Kefu.Migrations.Postgres.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "Evaluation");
+
             migrationBuilder.DropTable(
                 name: "QaSampleItem");
 

@@ -12,6 +12,39 @@ namespace Kefu.Migrations.Sqlite.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "Evaluation",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CallId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Agent = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Reviewer = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CriteriaJson = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    ScoresJson = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    RulesUsed = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    AutomaticFindings = table.Column<int>(type: "INTEGER", nullable: false),
+                    AutoFail = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Score = table.Column<double>(type: "REAL", nullable: false),
+                    Comment = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    SubmittedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Liability = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    LiabilityEvidence = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    AppealText = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    AppealedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    AppealDecision = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    AppealDecidedBy = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    AppealDecisionNote = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    Version = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Evaluation", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "QaSampleItem",
                 columns: table => new
                 {
@@ -64,6 +97,17 @@ namespace Kefu.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Evaluation_Agent_SubmittedAt",
+                table: "Evaluation",
+                columns: new[] { "Agent", "SubmittedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Evaluation_CallId_Reviewer",
+                table: "Evaluation",
+                columns: new[] { "CallId", "Reviewer" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_QaSampleItem_Reviewer_Week",
                 table: "QaSampleItem",
                 columns: new[] { "Reviewer", "Week" });
@@ -78,6 +122,9 @@ namespace Kefu.Migrations.Sqlite.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "Evaluation");
+
             migrationBuilder.DropTable(
                 name: "QaSampleItem");
 

@@ -136,20 +136,41 @@ public static class EvaluationsApi
         };
         evaluation.Score = EvaluationForm.Score(evaluation.Criteria, evaluation.Scores, evaluation.AutoFail);
         db.Add(evaluation);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // The same reviewer started it at the same moment (two tabs, a double click): return theirs.
+            db.ChangeTracker.Clear();
+            var raced = await db.Set<Evaluation>().AsNoTracking().SingleAsync(e => e.CallId == call.Id && e.Reviewer == reviewer, cancellationToken);
+            return TypedResults.Ok(EvaluationView.From(raced));
+        }
+
         return TypedResults.Created($"/api/v1/quality/evaluations/{evaluation.Id}", EvaluationView.From(evaluation));
     }
 
     internal static async Task<Results<Ok<EvaluationView>, NotFound>> Update(Guid id, UpdateInput input, HttpRequest request, ClaimsPrincipal user, KefuDbContext db,
         CancellationToken cancellationToken)
     {
+        var updated = await UpdateAsync(db, id, ETags.RequireIfMatch(request), input, user, cancellationToken);
+        return updated is null ? TypedResults.NotFound() : TypedResults.Ok(updated);
+    }
+
+    /// <summary>Changes a draft the caller started; <paramref name="expectedVersion"/> is the version they read (412 when stale).</summary>
+    public static async Task<EvaluationView?> UpdateAsync(KefuDbContext db, Guid id, Guid expectedVersion, UpdateInput input, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(user);
         var evaluation = await db.Set<Evaluation>().SingleOrDefaultAsync(e => e.Id == id, cancellationToken);
         if (evaluation is null)
         {
-            return TypedResults.NotFound();
+            return null;
         }
 
-        if (ETags.RequireIfMatch(request) != evaluation.Version)
+        if (expectedVersion != evaluation.Version)
         {
             throw new StaleVersionException("Evaluation", evaluation.Version);
         }
@@ -181,7 +202,7 @@ public static class EvaluationsApi
         evaluation.LiabilityEvidence = input.LiabilityEvidence is null ? evaluation.LiabilityEvidence : PiiDetector.Mask(input.LiabilityEvidence.Trim());
         evaluation.Score = EvaluationForm.Score(evaluation.Criteria, scores, evaluation.AutoFail);
         await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(EvaluationView.From(evaluation));
+        return EvaluationView.From(evaluation);
     }
 
     internal static async Task<Results<Ok<EvaluationView>, NotFound>> Submit(Guid id, ClaimsPrincipal user, KefuDbContext db, TimeProvider clock, CancellationToken cancellationToken)

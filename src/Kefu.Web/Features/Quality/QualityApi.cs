@@ -88,17 +88,24 @@ public static class QualityApi
         return TypedResults.Ok(new ReplaceView(rewrite.Text, rewrite.Replaced.Select(f => ToView(f)).ToList()));
     }
 
-    internal static async Task<Results<Ok<CheckView>, NotFound>> CheckCall(string callId, KefuDbContext db, ScriptRuleBook book, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<CheckView>, NotFound>> CheckCall(string callId, KefuDbContext db, ScriptRuleBook book, CancellationToken cancellationToken) =>
+        await CheckCallAsync(db, book, callId, cancellationToken) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
+
+    /// <summary>The script check of a call's stored transcript with the current rules, as the API and the call page show it;
+    /// null when there is no such call. Segment numbers index the transcript in the order it was spoken.</summary>
+    public static async Task<CheckView?> CheckCallAsync(KefuDbContext db, ScriptRuleBook book, string callId, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(book);
         if (!await db.Set<CallRecord>().AnyAsync(c => c.Id == callId, cancellationToken))
         {
-            return TypedResults.NotFound();
+            return null;
         }
 
         var segments = (await db.Set<TranscriptSegment>().AsNoTracking().Where(t => t.CallId == callId).ToListAsync(cancellationToken))
             .OrderBy(t => t.StartSeconds).Select(t => new SegmentToCheck(t.Speaker, t.StartSeconds, t.EndSeconds, t.Text)).ToList();
         var check = await book.CurrentAsync(cancellationToken);
-        return TypedResults.Ok(ToView(check.Check(segments), segments));
+        return ToView(check.Check(segments), segments);
     }
 
     /// <summary>Segments from the request; fields are named <c>segments[i].field</c> in errors.</summary>
@@ -160,7 +167,7 @@ public static class QualityApi
             foreach (var pii in PiiDetector.Find(segments[i].Text))
             {
                 var quote = PiiDetector.Mask(segments[i].Text.Substring(pii.Start, pii.Length));
-                findings.Add(new FindingView("pii-" + PiiDetector.RuleName(pii.Kind), null, "pii", "privacy", Critical: false, Misplaced: false, i,
+                findings.Add(new FindingView("pii-" + System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(pii.Kind.ToString()), null, "pii", "privacy", Critical: false, Misplaced: false, i,
                     segments[i].StartSeconds, quote, Replacement: null));
             }
         }
@@ -208,23 +215,40 @@ public static class QualityApi
     }
 
     internal static async Task<Results<NoContent, NotFound>> DeleteRule(string id, HttpRequest request, ClaimsPrincipal user, KefuDbContext db, TimeProvider clock,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        await RemoveRuleAsync(db, id, ExpectedVersion(request), user.Identity?.Name, clock, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
+
+    /// <summary>
+    /// Removes a rule from the current set by adding an inactive version (the history stays). False when there is no
+    /// such active rule. <paramref name="expectedVersion"/> is the version the editor read, as for <see cref="SaveRuleAsync"/>.
+    /// </summary>
+    public static async Task<bool> RemoveRuleAsync(KefuDbContext db, string id, int? expectedVersion, string? by, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var latest = await db.Set<ScriptRuleVersion>().Where(v => v.RuleId == id).OrderByDescending(v => v.Version).FirstOrDefaultAsync(cancellationToken);
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(clock);
+        var latest = await db.Set<ScriptRuleVersion>().AsNoTracking().Where(v => v.RuleId == id).OrderByDescending(v => v.Version).FirstOrDefaultAsync(cancellationToken);
         if (latest is null || !latest.IsActive)
         {
-            return TypedResults.NotFound();
+            return false;
         }
 
-        var expected = ExpectedVersion(request) ?? throw new PreconditionRequiredException();
+        var expected = expectedVersion ?? throw new PreconditionRequiredException();
         if (expected != latest.Version)
         {
             throw new StaleRuleVersionException(latest.Version);
         }
 
-        db.Add(new ScriptRuleVersion { RuleId = id, Version = latest.Version + 1, Json = latest.Json, IsActive = false, CreatedBy = user.Identity?.Name, CreatedAt = clock.GetUtcNow().UtcDateTime });
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.NoContent();
+        db.Add(new ScriptRuleVersion { RuleId = id, Version = latest.Version + 1, Json = latest.Json, IsActive = false, CreatedBy = by, CreatedAt = clock.GetUtcNow().UtcDateTime });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            throw new StaleRuleVersionException(latest.Version + 1); // another editor added that version first
+        }
+
+        return true;
     }
 
     /// <summary>

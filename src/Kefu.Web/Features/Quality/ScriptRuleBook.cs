@@ -43,9 +43,10 @@ internal sealed class ScriptRuleVersionConfiguration : IEntityTypeConfiguration<
 public sealed class ScriptRuleBook(IServiceScopeFactory scopes) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private (int Count, DateTime Latest) _stamp = (-1, DateTime.MinValue);
-    private TranscriptCheck? _check;
-    private IReadOnlyList<ScriptRule> _rules = [];
+    // One immutable snapshot, swapped whole, so a reader never pairs a checker with another load's rule list.
+    private Snapshot? _current;
+
+    private sealed record Snapshot((int Count, DateTime Latest) Stamp, TranscriptCheck Check, IReadOnlyList<ScriptRule> Rules);
 
     public void Dispose() => _gate.Dispose();
 
@@ -62,24 +63,23 @@ public sealed class ScriptRuleBook(IServiceScopeFactory scopes) : IDisposable
         var versions = db.Set<ScriptRuleVersion>().AsNoTracking();
         var count = await versions.CountAsync(cancellationToken);
         var latest = count == 0 ? DateTime.MinValue : await versions.MaxAsync(v => v.CreatedAt, cancellationToken);
-        if (_check is { } cached && _stamp == (count, latest))
+        if (Volatile.Read(ref _current) is { } cached && cached.Stamp == (count, latest))
         {
-            return (cached, _rules);
+            return (cached.Check, cached.Rules);
         }
 
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            if (_check is { } again && _stamp == (count, latest))
+            if (_current is { } again && again.Stamp == (count, latest))
             {
-                return (again, _rules);
+                return (again.Check, again.Rules);
             }
 
             var rules = Current(await versions.ToListAsync(cancellationToken));
-            _check = new TranscriptCheck(rules);
-            _rules = rules;
-            _stamp = (count, latest);
-            return (_check, _rules);
+            var snapshot = new Snapshot((count, latest), new TranscriptCheck(rules), rules);
+            Volatile.Write(ref _current, snapshot);
+            return (snapshot.Check, snapshot.Rules);
         }
         finally
         {

@@ -38,8 +38,20 @@ public sealed class AgentCustomerLookupTests(BrowserApp app) : IClassFixture<Bro
         Assert.True(found, "searching 13812345678 should list exactly 张伟");
         await app.ScreenshotAsync(page, "02-customer-search");
 
-        await rows.First.ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/customers/", StringComparison.Ordinal));
+        // The list may re-render under the first click (a late search result): click again if it did not navigate.
+        for (var attempt = 1; ; attempt++)
+        {
+            await rows.First.ClickAsync();
+            try
+            {
+                await page.WaitForURLAsync(url => url.Contains("/customers/", StringComparison.Ordinal), new PageWaitForURLOptions { Timeout = 5_000 });
+                break;
+            }
+            catch (TimeoutException) when (attempt < 3)
+            {
+            }
+        }
+
         var heading = page.Locator("[data-testid=customer-name]");
         await heading.WaitForAsync();
         Assert.Equal("张伟", (await heading.InnerTextAsync()).Trim());

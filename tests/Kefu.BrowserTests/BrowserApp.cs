@@ -10,10 +10,21 @@ namespace Kefu.BrowserTests;
 /// The real app on a loopback Kestrel port plus Debian's Chromium driven by Playwright (no browser download).
 /// Every page a test visits is saved as a PNG under test-output/screenshots for a reviewer to look at.
 /// </summary>
-public sealed class BrowserApp : IAsyncLifetime
+public class BrowserApp : IAsyncLifetime
 {
-    private readonly KefuAppFactory factory = new() { ServeStaticAssets = true };
+    private readonly KefuAppFactory factory;
     private IPlaywright? playwright;
+
+    public BrowserApp()
+        : this(new KefuAppFactory { ServeStaticAssets = true })
+    {
+    }
+
+    /// <summary>For fixtures that need the app configured differently (see <c>QualityBrowserApp</c>).</summary>
+    protected BrowserApp(KefuAppFactory factory)
+    {
+        this.factory = factory;
+    }
 
     public IBrowser Browser { get; private set; } = default!;
     public string BaseUrl { get; private set; } = "";

@@ -301,34 +301,13 @@ public sealed class CallCenterBrowserTests(BrowserApp app) : IClassFixture<Brows
         await app.ScreenshotAsync(page, name);
     }
 
-    private static async Task LogInAsync(IPage page, string userName)
-    {
-        await page.GotoAsync("/login");
-        await page.FillAsync("#userName", userName);
-        await page.FillAsync("#password", Password);
-        await page.ClickAsync("[data-testid=login-submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
-    }
+    private static Task LogInAsync(IPage page, string userName) => BrowserApi.LogInAsync(page, userName);
 
     private string NextEventId() => string.Create(CultureInfo.InvariantCulture, $"browser-evt-{Guid.NewGuid():N}-{Interlocked.Increment(ref eventCounter)}");
 
-    /// <summary>An HTTP client on the running app with a demo user's API token.</summary>
-    private async Task<HttpClient> ClientForAsync(string userName)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
-        using var response = await client.PostAsJsonAsync("/api/v1/auth/token", new { userName, password = Password });
-        response.EnsureSuccessStatusCode();
-        var token = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
+    private Task<HttpClient> ClientForAsync(string userName) => app.ClientForAsync(userName);
 
-    private async Task PostEventsAsync(object cti)
-    {
-        using var pbx = await ClientForAsync("pbx");
-        using var response = await pbx.PostAsJsonAsync("/api/v1/cti/events", cti);
-        Assert.True(response.IsSuccessStatusCode, $"the CTI event was refused: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
+    private Task PostEventsAsync(object cti) => app.PostEventsAsync(cti);
 
     /// <summary>The demo hotline is open 08:00–22:00 China time: open it around the clock so a test run at night is not sent to the after-hours menu.</summary>
     private async Task OpenAroundTheClockAsync()

@@ -194,25 +194,9 @@ public sealed class QaReviewBrowserTests(BrowserApp app) : IClassFixture<Browser
         await app.ScreenshotAsync(page, name);
     }
 
-    private static async Task LogInAsync(IPage page, string userName)
-    {
-        await page.GotoAsync("/login");
-        await page.FillAsync("#userName", userName);
-        await page.FillAsync("#password", Password);
-        await page.ClickAsync("[data-testid=login-submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
-    }
+    private static Task LogInAsync(IPage page, string userName) => BrowserApi.LogInAsync(page, userName);
 
     private string NextEventId() => string.Create(CultureInfo.InvariantCulture, $"qa-evt-{Guid.NewGuid():N}-{Interlocked.Increment(ref eventCounter)}");
 
-    /// <summary>An HTTP client on the running app with a demo user's API token.</summary>
-    private async Task<HttpClient> ClientForAsync(string userName)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
-        using var response = await client.PostAsJsonAsync("/api/v1/auth/token", new { userName, password = Password });
-        response.EnsureSuccessStatusCode();
-        var token = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
+    private Task<HttpClient> ClientForAsync(string userName) => app.ClientForAsync(userName);
 }

@@ -206,99 +206,19 @@ public sealed class QualityBrowserTests(QualityBrowserApp app) : IClassFixture<Q
         await app.ScreenshotAsync(page, name);
     }
 
-    private static async Task LogInAsync(IPage page, string userName)
-    {
-        await page.GotoAsync("/login");
-        await page.FillAsync("#userName", userName);
-        await page.FillAsync("#password", Password);
-        await page.ClickAsync("[data-testid=login-submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
-    }
+    private static Task LogInAsync(IPage page, string userName) => BrowserApi.LogInAsync(page, userName);
 
-    /// <summary>An HTTP client on the running app with a demo user's API token.</summary>
-    private async Task<HttpClient> ClientForAsync(string userName)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
-        using var response = await client.PostAsJsonAsync("/api/v1/auth/token", new { userName, password = Password });
-        response.EnsureSuccessStatusCode();
-        var token = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
+    private Task<HttpClient> ClientForAsync(string userName) => app.ClientForAsync(userName);
 
-    private async Task PostEventsAsync(object cti)
-    {
-        using var pbx = await ClientForAsync("pbx");
-        using var response = await pbx.PostAsJsonAsync("/api/v1/cti/events", cti);
-        Assert.True(response.IsSuccessStatusCode, $"the CTI event was refused: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
+    private Task PostEventsAsync(object cti) => app.PostEventsAsync(cti);
 }
 
 /// <summary>
 /// <see cref="BrowserApp"/> with outgoing mail switched on, so the complaint workspace shows the e-mail reply form (nothing
 /// is sent in these tests, and the mailbox poller stays off with the other background jobs).
 /// </summary>
-public sealed class QualityBrowserApp : IAsyncLifetime
+public sealed class QualityBrowserApp() : BrowserApp(new MailFormAppFactory { ServeStaticAssets = true })
 {
-    private readonly MailFormAppFactory factory = new() { ServeStaticAssets = true };
-    private IPlaywright? playwright;
-
-    public IBrowser Browser { get; private set; } = default!;
-    public string BaseUrl { get; private set; } = "";
-
-    public async Task InitializeAsync()
-    {
-        factory.UseKestrel(0);
-        factory.StartServer();
-        var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
-        BaseUrl = addresses.Addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
-
-        playwright = await Playwright.CreateAsync();
-        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("KEFU_TEST_CHROMIUM") ?? "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-    }
-
-    public async Task<IPage> NewPageAsync()
-    {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, Locale = "zh-CN", ViewportSize = new ViewportSize { Width = 1366, Height = 850 } });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(15_000);
-        return page;
-    }
-
-    public async Task ScreenshotAsync(IPage page, string name)
-    {
-        var directory = ScreenshotDirectory();
-        Directory.CreateDirectory(directory);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, name + ".png"), FullPage = true });
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (Browser is not null)
-        {
-            await Browser.CloseAsync();
-        }
-
-        playwright?.Dispose();
-        await factory.DisposeAsync();
-    }
-
-    private static string ScreenshotDirectory()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Kefu.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return Path.Combine(directory?.FullName ?? AppContext.BaseDirectory, "test-output", "screenshots");
-    }
-
     private sealed class MailFormAppFactory : KefuAppFactory
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -164,7 +164,7 @@ public static class CallsApi
         var transfers = await db.Set<CallTransfer>().AsNoTracking().Where(t => t.CallId == callId).OrderBy(t => t.At)
             .Select(t => new TransferView(t.At, t.Kind, t.Target, t.Reason, t.From)).ToListAsync(cancellationToken);
         var transcript = (await db.Set<TranscriptSegment>().AsNoTracking().Where(t => t.CallId == callId).ToListAsync(cancellationToken))
-            .OrderBy(t => t.StartSeconds).Select(t => new SegmentView(t.Speaker == TranscriptSpeaker.Agent ? "agent" : "customer", t.StartSeconds, t.EndSeconds, t.Text)).ToList();
+            .OrderBy(t => t.StartSeconds).ThenBy(t => t.Id, StringComparer.Ordinal).Select(t => new SegmentView(t.Speaker == TranscriptSpeaker.Agent ? "agent" : "customer", t.StartSeconds, t.EndSeconds, t.Text)).ToList();
         var from = c.From is null ? null : viewer is null ? PhoneNumbers.Mask(c.From) : PhoneNumbers.ForViewer(c.From, viewer);
         return new CallView(c.Id, from, c.To, c.Status, c.Outcome, c.IvrPath, c.Queue, c.Agent, c.RingingAgent,
             c.OfferedAt, c.IvrAt, c.QueuedAt, c.RingingAt, c.AnsweredAt, c.EndedAt, c.WrapUpEndedAt, c.EndedBy, c.RingSeconds, c.WaitSeconds,

@@ -119,8 +119,7 @@ public static class EvaluationsApi
 
         var call = await db.Set<CallRecord>().AsNoTracking().SingleOrDefaultAsync(c => c.Id == input.CallId, cancellationToken)
             ?? throw FieldValidationException.For("callId", "must name an existing call");
-        var segments = (await db.Set<TranscriptSegment>().AsNoTracking().Where(t => t.CallId == call.Id).ToListAsync(cancellationToken))
-            .OrderBy(t => t.StartSeconds).Select(t => new SegmentToCheck(t.Speaker, t.StartSeconds, t.EndSeconds, t.Text)).ToList();
+        var segments = await QualityApi.TranscriptOfAsync(db, call.Id, cancellationToken);
         var report = (await book.CurrentAsync(cancellationToken)).Check(segments);
         var evaluation = new Evaluation
         {

@@ -102,10 +102,19 @@ public static class QualityApi
             return null;
         }
 
-        var segments = (await db.Set<TranscriptSegment>().AsNoTracking().Where(t => t.CallId == callId).ToListAsync(cancellationToken))
-            .OrderBy(t => t.StartSeconds).Select(t => new SegmentToCheck(t.Speaker, t.StartSeconds, t.EndSeconds, t.Text)).ToList();
+        var segments = await TranscriptOfAsync(db, callId, cancellationToken);
         var check = await book.CurrentAsync(cancellationToken);
         return ToView(check.Check(segments), segments);
+    }
+
+    /// <summary>A call's stored transcript (PII already masked) in the order it was spoken; ties keep one fixed order so
+    /// segment numbers are the same on every page and in every check.</summary>
+    public static async Task<List<SegmentToCheck>> TranscriptOfAsync(KefuDbContext db, string callId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return (await db.Set<TranscriptSegment>().AsNoTracking().Where(t => t.CallId == callId).ToListAsync(cancellationToken))
+            .OrderBy(t => t.StartSeconds).ThenBy(t => t.Id, StringComparer.Ordinal)
+            .Select(t => new SegmentToCheck(t.Speaker, t.StartSeconds, t.EndSeconds, t.Text)).ToList();
     }
 
     /// <summary>Segments from the request; fields are named <c>segments[i].field</c> in errors.</summary>

@@ -220,6 +220,21 @@ public sealed class IvrAndHotlineTests
     }
 
     [Fact]
+    public void ACallersWalk_SkipsWrongKeys_AndIgnoresKeysAfterTheQueueIsChosen()
+    {
+        IvrOption[] menu = [new("9", "更多", null, null, [new("2", "子", null, "orders", null)])];
+
+        var walk = IvrMenu.Walk(menu, ["5", "9", "7", "2", "3"]);
+
+        Assert.Equal("orders", walk.Node!.Queue);
+        Assert.True(walk.LastKeyValid);
+        Assert.False(walk.AllKeysValid);
+        Assert.Null(IvrMenu.Navigate(menu, ["5", "9", "2"]));
+        Assert.False(IvrMenu.Walk(menu, ["9", "4"]).LastKeyValid);
+        Assert.Equal(["2"], IvrMenu.Walk(menu, ["9", "4"]).Level.Select(o => o.Digit));
+    }
+
+    [Fact]
     public void AMenu_SurvivesItsJsonRoundTrip()
     {
         var hotline = new Hotline { Number = "4008001234", Name = "h", Greeting = "g", AfterHoursPrompt = "a" };

@@ -419,27 +419,7 @@ public sealed class CallCenter(IServiceScopeFactory scopes, TimeProvider clock, 
             return;
         }
 
-        // Walk the pressed digits; a digit that is not on the menu at its level is skipped (the caller heard
-        // "您的输入有误" and chose again).
-        var level = hotline.Menu;
-        IvrOption? node = null;
-        var lastValid = true;
-        foreach (var digit in (record.IvrPath ?? "").Split('-', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var next = level.FirstOrDefault(o => string.Equals(o.Digit, digit, StringComparison.Ordinal));
-            lastValid = next is not null;
-            if (next is null)
-            {
-                continue;
-            }
-
-            node = next;
-            level = next.Options ?? [];
-            if (next.IsLeaf)
-            {
-                break;
-            }
-        }
+        var (node, level, lastValid, _) = IvrMenu.Walk(hotline.Menu, (record.IvrPath ?? "").Split('-', StringSplitOptions.RemoveEmptyEntries));
 
         if (!live)
         {

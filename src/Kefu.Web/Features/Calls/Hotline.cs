@@ -90,6 +90,10 @@ public sealed record IvrOption(string Digit, string Label, string? Prompt, strin
     public bool IsLeaf => Options is null || Options.Count == 0;
 }
 
+/// <summary>A caller's place in an IVR menu: the option reached (null at the top), the level offered next, whether the
+/// last key pressed was on the menu, and whether every key was.</summary>
+public sealed record IvrPosition(IvrOption? Node, IReadOnlyList<IvrOption> Level, bool LastKeyValid, bool AllKeysValid);
+
 /// <summary>Parsing, validation and navigation of IVR menu trees.</summary>
 public static class IvrMenu
 {
@@ -114,22 +118,42 @@ public static class IvrMenu
     public static string Serialize(IReadOnlyList<IvrOption> menu) => JsonSerializer.Serialize(menu, Json);
 
     /// <summary>Follows <paramref name="digits"/> down the tree; null when a digit is not on the menu at its level.</summary>
-    public static IvrOption? Navigate(IReadOnlyList<IvrOption> menu, IReadOnlyList<string> digits)
+    public static IvrOption? Navigate(IReadOnlyList<IvrOption> menu, IReadOnlyList<string> digits) =>
+        Walk(menu, digits) is { AllKeysValid: true } position ? position.Node : null;
+
+    /// <summary>
+    /// Where a caller is after pressing <paramref name="digits"/>: a key that is not on the menu at its level is skipped
+    /// (the caller heard the invalid-choice prompt and chose again); keys after a leaf are ignored.
+    /// </summary>
+    public static IvrPosition Walk(IReadOnlyList<IvrOption> menu, IEnumerable<string> digits)
     {
+        ArgumentNullException.ThrowIfNull(menu);
+        ArgumentNullException.ThrowIfNull(digits);
         IvrOption? node = null;
         var level = menu;
+        var lastValid = true;
+        var allValid = true;
         foreach (var digit in digits)
         {
-            node = level.FirstOrDefault(o => string.Equals(o.Digit, digit, StringComparison.Ordinal));
-            if (node is null)
+            if (node is { IsLeaf: true })
             {
-                return null;
+                allValid = false; // pressed after the menu already routed the call
+                break;
             }
 
-            level = node.Options ?? [];
+            var next = level.FirstOrDefault(o => string.Equals(o.Digit, digit, StringComparison.Ordinal));
+            lastValid = next is not null;
+            allValid &= lastValid;
+            if (next is null)
+            {
+                continue;
+            }
+
+            node = next;
+            level = next.Options ?? [];
         }
 
-        return node;
+        return new IvrPosition(node, level, lastValid, allValid);
     }
 
     /// <summary>The prompt read for a level: each option's prompt (or "label请按digit").</summary>

@@ -1737,6 +1737,134 @@ namespace Kefu.Migrations.Postgres.Migrations
                     b.ToTable("ImprovementItem");
                 });
 
+            modelBuilder.Entity("Kefu.Web.Features.Insights.CallKpiRollup", b =>
+                {
+                    b.Property<long>("Hour")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Queue")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Agent")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("AnswerWaitMilliseconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Answered")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AnsweredFromQueue")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AnsweredWithinRings")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AnsweredWithinServiceLevel")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CallbacksRequested")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("HandleMilliseconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Handled")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("HoldSeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Offered")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Queued")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("QueuedUnanswered")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ReachedAgentInTarget")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ShortAbandons")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SolvedOnFirstContact")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("TalkSeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("UnansweredWaitMilliseconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("UnansweredWithinServiceLevel")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("WrapSeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("WrappedUp")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Hour", "Queue", "Agent");
+
+                    b.HasIndex("Agent", "Hour");
+
+                    b.HasIndex("Queue", "Hour");
+
+                    b.ToTable("CallKpiRollups", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Web.Features.Insights.CallKpiRollupState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("RebuiltAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Thresholds")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("CallKpiRollupState", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Web.Features.Insights.KpiTargetSet", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TargetsJson")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("KpiTargets", (string)null);
+                });
+
             modelBuilder.Entity("Kefu.Web.Features.Notifications.Notification", b =>
                 {
                     b.Property<Guid>("Id")

@@ -1729,6 +1729,134 @@ namespace Kefu.Migrations.Sqlite.Migrations
                     b.ToTable("ImprovementItem");
                 });
 
+            modelBuilder.Entity("Kefu.Web.Features.Insights.CallKpiRollup", b =>
+                {
+                    b.Property<long>("Hour")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Queue")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Agent")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AnswerWaitMilliseconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Answered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AnsweredFromQueue")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AnsweredWithinRings")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AnsweredWithinServiceLevel")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CallbacksRequested")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("HandleMilliseconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Handled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("HoldSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Offered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Queued")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("QueuedUnanswered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReachedAgentInTarget")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ShortAbandons")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SolvedOnFirstContact")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TalkSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UnansweredWaitMilliseconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UnansweredWithinServiceLevel")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WrapSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WrappedUp")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Hour", "Queue", "Agent");
+
+                    b.HasIndex("Agent", "Hour");
+
+                    b.HasIndex("Queue", "Hour");
+
+                    b.ToTable("CallKpiRollups", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Web.Features.Insights.CallKpiRollupState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("RebuiltAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Thresholds")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("CallKpiRollupState", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Web.Features.Insights.KpiTargetSet", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TargetsJson")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("KpiTargets", (string)null);
+                });
+
             modelBuilder.Entity("Kefu.Web.Features.Notifications.Notification", b =>
                 {
                     b.Property<Guid>("Id")

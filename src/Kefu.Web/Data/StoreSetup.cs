@@ -66,11 +66,13 @@ public static class StoreSetup
         services.AddScoped<VersionStampInterceptor>();
         services.AddScoped<AuditInterceptor>();
         services.AddScoped<ComplaintDeadlineInterceptor>();
+        services.AddScoped<Features.Insights.CallKpiRollupInterceptor>();
         services.AddDbContext<KefuDbContext>((sp, options) =>
         {
             Configure(options, provider, connectionString);
             // Order matters: deadlines first (they add rows), then versions and times, then the audit of it all.
-            options.AddInterceptors(sp.GetRequiredService<ComplaintDeadlineInterceptor>(), sp.GetRequiredService<VersionStampInterceptor>(), sp.GetRequiredService<AuditInterceptor>());
+            options.AddInterceptors(sp.GetRequiredService<ComplaintDeadlineInterceptor>(), sp.GetRequiredService<VersionStampInterceptor>(), sp.GetRequiredService<AuditInterceptor>(),
+                sp.GetRequiredService<Features.Insights.CallKpiRollupInterceptor>());
         });
         services.AddSingleton(new StoreInfo(provider, connectionString));
         return services;

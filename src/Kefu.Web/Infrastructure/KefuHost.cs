@@ -9,6 +9,7 @@ using Kefu.Web.Features.Complaints.Mail;
 using Kefu.Web.Features.Customers;
 using Kefu.Web.Features.Departments;
 using Kefu.Web.Features.Improvements;
+using Kefu.Web.Features.Insights;
 using Kefu.Web.Features.Notifications;
 using Kefu.Web.Features.Quality;
 using Microsoft.AspNetCore.Authentication;
@@ -63,6 +64,7 @@ public static class KefuHost
         services.AddSingleton(sp => new BusinessCalendar(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SlaOptions>>().Value.BusinessHours));
         services.Configure<Features.Calls.CallCenterOptions>(configuration.GetSection("Kefu:Calls"));
         services.Configure<Features.Calls.CallTargets>(configuration.GetSection("Kefu:Calls"));
+        services.Configure<Features.Insights.KpiOptions>(configuration.GetSection(Features.Insights.KpiOptions.Section));
         services.AddSingleton<Features.Calls.ScreenPops>();
         services.AddSingleton<Hubs.CallCenterSignals>();
         services.AddSingleton<Features.Calls.CallCenter>();
@@ -139,7 +141,8 @@ public static class KefuHost
             .AddPolicy(KefuPolicies.ComplaintWrite, p => p.RequireRole(KefuRoles.Agent, KefuRoles.Supervisor, KefuRoles.Admin))
             .AddPolicy(KefuPolicies.Supervisor, p => p.RequireRole(KefuRoles.Supervisor))
             .AddPolicy(KefuPolicies.CtiWrite, p => p.RequireRole(KefuRoles.Telephony, KefuRoles.Admin))
-            .AddPolicy(KefuPolicies.QualityWrite, p => p.RequireRole(KefuRoles.QA, KefuRoles.Admin));
+            .AddPolicy(KefuPolicies.QualityWrite, p => p.RequireRole(KefuRoles.QA, KefuRoles.Admin))
+            .AddPolicy(KefuPolicies.Insights, p => p.RequireRole(KefuRoles.Supervisor, KefuRoles.QA, KefuRoles.Admin));
         services.AddCascadingAuthenticationState();
 
         services.AddLocalization(o => o.ResourcesPath = "Resources");
@@ -245,6 +248,7 @@ public static class KefuHost
         api.MapQualityApi();
         api.MapQaSamplesApi();
         api.MapEvaluationsApi();
+        api.MapKpisApi();
         app.MapHub<Hubs.CallCenterHub>(Hubs.CallCenterHub.Path);
         app.MapAccountEndpoints();
 
@@ -268,6 +272,7 @@ public static class KefuHost
         }
 
         await DemoData.EnsureBaselineAsync(app.Services, CancellationToken.None);
+        await Features.Insights.CallKpiRollups.RebuildIfNeededAsync(app.Services, CancellationToken.None);
         if (configuration.GetValue("Kefu:DemoData", false))
         {
             await DemoData.SeedAsync(app.Services, CancellationToken.None);

@@ -16,7 +16,14 @@ public interface ICallCenterClient
 
     /// <summary>Something changed on the wallboard: queues, agents or today's figures.</summary>
     Task WallboardChanged();
+
+    /// <summary>Live assistance: the connected agent just said a forbidden phrase or one to avoid on a call.</summary>
+    Task ScriptAlert(LiveScriptAlert alert);
 }
+
+/// <summary>A phrase the agent said on a live call that the script rules flag, with what to say instead.</summary>
+public sealed record LiveScriptAlert(string Agent, string CallId, double OffsetSeconds, string RuleId, int RuleVersion, string Kind, string Category,
+    string? Quote, string? Replacement, bool Critical);
 
 /// <summary>An agent's new state, as the CTI contract names states.</summary>
 public sealed record AgentStateChange(string Agent, string State, string? CallId);
@@ -61,6 +68,7 @@ public sealed class CallCenterChangeEventArgs : EventArgs
     public ScreenPop? Pop { get; init; }
     public AgentStateChange? Agent { get; init; }
     public string? CallId { get; init; }
+    public LiveScriptAlert? Alert { get; init; }
 
     /// <summary>Queues, agents or today's figures changed.</summary>
     public bool Wallboard { get; init; }
@@ -70,7 +78,7 @@ public sealed class CallCenterChangeEventArgs : EventArgs
 /// Fans call-center changes out to SignalR clients (hub groups) and to the Blazor components of this instance
 /// (a C# event that interactive-server components subscribe to).
 /// </summary>
-public sealed class CallCenterSignals(IHubContext<CallCenterHub, ICallCenterClient> hub, ScreenPops pops)
+public sealed class CallCenterSignals(IHubContext<CallCenterHub, ICallCenterClient> hub, ScreenPops pops, Features.Quality.ScriptRuleBook rules)
 {
     public event EventHandler<CallCenterChangeEventArgs>? Changed;
 
@@ -91,6 +99,21 @@ public sealed class CallCenterSignals(IHubContext<CallCenterHub, ICallCenterClie
 
         Changed?.Invoke(this, new CallCenterChangeEventArgs { Pop = pop });
         await hub.Clients.Group(CallCenterHub.AgentGroup(agent)).ScreenPop(pop);
+    }
+
+    /// <summary>Checks what the agent just said on a live call against the current script rules and alerts the agent's
+    /// desktop of each forbidden phrase or phrase to avoid (required scripts are judged after the call, not mid-sentence).</summary>
+    public async Task LiveSegmentAsync(string agent, string callId, double startSeconds, string text, CancellationToken cancellationToken)
+    {
+        var check = await rules.CurrentAsync(cancellationToken);
+        var report = check.Check([new Features.Quality.SegmentToCheck(TranscriptSpeaker.Agent, startSeconds, null, text)]);
+        foreach (var finding in report.Findings.Where(f => f.Kind is Features.Quality.FindingKind.Forbidden or Features.Quality.FindingKind.Avoid))
+        {
+            var alert = new LiveScriptAlert(agent, callId, startSeconds, finding.RuleId, finding.RuleVersion,
+                finding.Kind == Features.Quality.FindingKind.Forbidden ? "forbidden" : "avoid", finding.Category, finding.Quote, finding.Replacement, finding.Critical);
+            Changed?.Invoke(this, new CallCenterChangeEventArgs { Alert = alert });
+            await hub.Clients.Group(CallCenterHub.AgentGroup(agent)).ScriptAlert(alert);
+        }
     }
 
     public void CallChanged(string callId) => Changed?.Invoke(this, new CallCenterChangeEventArgs { CallId = callId });

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Kefu.Tests.Shared;
 using Kefu.Web.Features.Calls;
+using Kefu.Web.Hubs;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -240,6 +241,64 @@ public sealed class AcdTests(CallCenterApp app) : IClassFixture<CallCenterApp>
         Assert.Equal("138****5678", received.CallerMasked);
         Assert.Contains("客服中心，我是客服", received.Greeting, StringComparison.Ordinal);
         Assert.NotEmpty(received.OpenComplaints);
+    }
+
+    [Fact]
+    public async Task AnAgentWhoSaysAForbiddenPhraseOnALiveCall_GetsAScriptAlertWithTheReplacement_AndNoneForPoliteSpeech()
+    {
+        var queue = await calls.NewQueueAsync();
+        var agent = await calls.NewAgentAsync(queue);
+        var token = await TokenAsync(agent);
+        var alerts = new List<LiveScriptAlert>();
+        var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(app.Server.BaseAddress, "hubs/callcenter"), o =>
+            {
+                o.HttpMessageHandlerFactory = _ => app.Server.CreateHandler();
+                o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.LongPolling;
+                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+            })
+            .Build();
+        connection.On<LiveScriptAlert>("ScriptAlert", alert =>
+        {
+            lock (alerts)
+            {
+                alerts.Add(alert);
+            }
+
+            first.TrySetResult();
+        });
+        await connection.StartAsync();
+
+        var callId = CallDriver.NewCallId();
+        await calls.PostAsync(
+            calls.Event("call.offered", callId, 0, new { from = "13812345678", to = "4008001234" }),
+            calls.Event("call.answered", callId, 1, new { agent }),
+            calls.Event("transcript.segment", callId, 2, new { speaker = "agent", startSeconds = 1.0, endSeconds = 4.0, text = "您好，这里是XX客服中心，请问有什么可以帮您的？" }));
+        await calls.PostAsync(calls.Event("transcript.segment", callId, 20, new { speaker = "agent", startSeconds = 18.0, endSeconds = 20.0, text = "这不是我的问题。" }));
+
+        await first.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        LiveScriptAlert[] received;
+        lock (alerts)
+        {
+            received = [.. alerts];
+        }
+
+        var alert = Assert.Single(received);
+        Assert.Equal(callId, alert.CallId);
+        Assert.Equal("forbidden", alert.Kind);
+        Assert.Equal(18.0, alert.OffsetSeconds);
+        Assert.Contains("这不是我的问题", alert.Quote, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(alert.Replacement));
+
+        // After the call, what is said is judged by QA, not alerted.
+        await calls.PostAsync(calls.Event("call.ended", callId, 30, new { by = "caller" }),
+            calls.Event("transcript.segment", callId, 31, new { speaker = "agent", startSeconds = 25.0, endSeconds = 27.0, text = "我不知道。" }));
+        await Task.Delay(300);
+        lock (alerts)
+        {
+            Assert.Single(alerts);
+        }
     }
 
     private async Task<string> TokenAsync(string userName)

@@ -332,7 +332,7 @@ public sealed class CallCenter(IServiceScopeFactory scopes, TimeProvider clock, 
 
                 break;
             case CtiEventTypes.TranscriptSegment:
-                work.Db.Add(new TranscriptSegment
+                var segment = new TranscriptSegment
                 {
                     Id = e.Id,
                     CallId = e.CallId,
@@ -340,7 +340,13 @@ public sealed class CallCenter(IServiceScopeFactory scopes, TimeProvider clock, 
                     StartSeconds = input.StartSeconds!.Value,
                     EndSeconds = input.EndSeconds!.Value,
                     Text = PiiDetector.Mask(input.Text!),
-                });
+                };
+                work.Db.Add(segment);
+                if (segment.Speaker == TranscriptSpeaker.Agent && record is { Agent: { } talking, AnsweredAt: not null, EndedAt: null })
+                {
+                    work.LiveSegments.Add((talking, record.Id, segment.StartSeconds, segment.Text));
+                }
+
                 break;
         }
 
@@ -810,6 +816,11 @@ public sealed class CallCenter(IServiceScopeFactory scopes, TimeProvider clock, 
                 signals.CallChanged(callId);
             }
 
+            foreach (var (agent, callId, start, text) in work.LiveSegments)
+            {
+                await signals.LiveSegmentAsync(agent, callId, start, text, cancellationToken);
+            }
+
             if (work.ChangedAgents.Count > 0 || work.ChangedCalls.Count > 0)
             {
                 signals.WallboardChanged();
@@ -894,6 +905,9 @@ public sealed class CallCenter(IServiceScopeFactory scopes, TimeProvider clock, 
         public List<CtiCommand> SavedCommands { get; } = [];
         public List<AgentPresence> ChangedAgents { get; } = [];
         public HashSet<string> ChangedCalls { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>What agents said on live calls in this unit of work (for live script assistance).</summary>
+        public List<(string Agent, string CallId, double StartSeconds, string Text)> LiveSegments { get; } = [];
 
         public async Task<CallWork> CallAsync(string callId)
         {

@@ -249,6 +249,7 @@ public static class KefuHost
         api.MapQaSamplesApi();
         api.MapEvaluationsApi();
         api.MapKpisApi();
+        api.MapComplaintInsightsApi();
         app.MapHub<Hubs.CallCenterHub>(Hubs.CallCenterHub.Path);
         app.MapAccountEndpoints();
 

@@ -31,6 +31,9 @@ public sealed class KpiTests(KpiApp app) : IClassFixture<KpiApp>
     public async Task KpisOfADay_MatchTheSeedFormulas_ComputedByHand_ForTheCenter_AQueueAndAnAgent()
     {
         var calls = new CallDriver(app);
+        var start = calls.Now; // another test of this class may have moved the clock on
+        var today = start.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var tomorrow = start.ToOffset(TimeSpan.FromHours(8)).AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var queue = await calls.NewQueueAsync();
         var (a, b) = (await calls.NewAgentAsync(queue), await calls.NewAgentAsync(queue)); // offline: the PBX rings them itself
         string Id() => CallDriver.NewCallId();
@@ -73,7 +76,7 @@ public sealed class KpiTests(KpiApp app) : IClassFixture<KpiApp>
             Assert.Equal(HttpStatusCode.OK, set.StatusCode);
         }
 
-        var day = await KpisAsync("from=2026-10-14&to=2026-10-14");
+        var day = await KpisAsync($"from={today}&to={today}");
         Assert.Equal(6, day.GetProperty("counts").GetProperty("offered").GetInt64());
         Near(3.0 / 6, day, "connectionRate");
         Near((180.0 + 60 + 120) / 3, day, "averageHandleSeconds");
@@ -94,28 +97,70 @@ public sealed class KpiTests(KpiApp app) : IClassFixture<KpiApp>
         var connection = day.GetProperty("indicators").EnumerateArray().Single(i => i.GetProperty("key").GetString() == "connectionRate");
         Assert.False(connection.GetProperty("met").GetBoolean(), "50 % misses the 90 % target");
 
-        var ofQueue = await KpisAsync($"from=2026-10-14&to=2026-10-14&queue={queue}");
+        var ofQueue = await KpisAsync($"from={today}&to={today}&queue={queue}");
         Near(3.0 / 5, ofQueue, "connectionRate");
-        var ofAgent = await KpisAsync($"from=2026-10-14&to=2026-10-14&agent={a}");
+        var ofAgent = await KpisAsync($"from={today}&to={today}&agent={a}");
         Near(1.0, ofAgent, "connectionRate");
         Near((180.0 + 60) / 2, ofAgent, "averageHandleSeconds");
         Near(1.0 / 2, ofAgent, "answeredWithin3Rings");
         Near(1.0 / 2, ofAgent, "firstContactResolution");
 
         // A period not on whole hours is counted from the raw call records, with the same result.
-        var exact = await KpisAsync($"from={Uri.EscapeDataString(KpiApp.Start.AddMinutes(-1).ToString("O"))}&to={Uri.EscapeDataString(KpiApp.Start.AddMinutes(10).ToString("O"))}");
+        var exact = await KpisAsync($"from={Uri.EscapeDataString(start.AddMinutes(-1).ToString("O"))}&to={Uri.EscapeDataString(start.AddMinutes(10).ToString("O"))}");
         Assert.Equal("calls", exact.GetProperty("source").GetString());
         Near(3.0 / 6, exact, "connectionRate");
         Near(120, exact, "averageHandleSeconds");
-        var nextDay = await KpisAsync("from=2026-10-15&to=2026-10-15");
+        var nextDay = await KpisAsync($"from={tomorrow}&to={tomorrow}");
         Assert.Equal(0, nextDay.GetProperty("counts").GetProperty("offered").GetInt64());
         Assert.Equal(JsonValueKind.Null, nextDay.GetProperty("connectionRate").ValueKind);
 
-        var byHour = await supervisor.GetFromJsonAsync<JsonElement>("/api/v1/kpis/series?from=2026-10-14&to=2026-10-14&by=hour");
-        var ten = byHour.EnumerateArray().Single(p => p.GetProperty("key").GetString() == "10");
-        Assert.Equal(6, ten.GetProperty("counts").GetProperty("offered").GetInt64());
-        var byAgent = await supervisor.GetFromJsonAsync<JsonElement>("/api/v1/kpis/series?from=2026-10-14&to=2026-10-14&by=agent");
+        var byHour = await supervisor.GetFromJsonAsync<JsonElement>($"/api/v1/kpis/series?from={today}&to={today}&by=hour");
+        var hour = start.ToOffset(TimeSpan.FromHours(8)).Hour.ToString("00", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(6, byHour.EnumerateArray().Single(p => p.GetProperty("key").GetString() == hour).GetProperty("counts").GetProperty("offered").GetInt64());
+        var byAgent = await supervisor.GetFromJsonAsync<JsonElement>($"/api/v1/kpis/series?from={today}&to={today}&by=agent");
         Assert.Equal(2, byAgent.EnumerateArray().Single(p => p.GetProperty("key").GetString() == a).GetProperty("counts").GetProperty("answered").GetInt64());
+    }
+
+    [Fact]
+    public async Task ComplaintMeasures_CountHandlingTimeRepeatsCategoriesAndRootCauses_OfTheComplaintsCreatedInThePeriod()
+    {
+        // A day of its own: demo complaints were created when the app started.
+        app.Clock!.Advance(TimeSpan.FromDays(1));
+        var day = app.Clock.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var first = await Complaints.ComplaintDriver.StartAsync(app, category: "物流");
+        var customer = first.Last.GetProperty("customerId").GetGuid();
+        var repeat = await Complaints.ComplaintDriver.StartAsync(app, category: "物流", customerId: customer);
+        Assert.True(repeat.Last.GetProperty("isRepeat").GetBoolean());
+        await Complaints.ComplaintDriver.StartAsync(app, category: "商品质量");
+        await first.ThroughPlanAsync();
+        app.Clock.Advance(TimeSpan.FromHours(5));
+        await first.AdvanceAsync("Execution");
+        await first.PostAsync("confirmations", new { kind = "ExplainedOnCall" });
+        await first.AdvanceAsync("Review");
+        await first.AdvanceAsync("Closed");
+
+        var supervisor = await app.ClientForAsync("supervisor");
+        var view = await supervisor.GetFromJsonAsync<JsonElement>($"/api/v1/kpis/complaints?from={day}&to={day}");
+        var measures = view.GetProperty("measures");
+        Assert.Equal(3, measures.GetProperty("created").GetInt64());
+        Assert.Equal(1, measures.GetProperty("closed").GetInt64());
+        Assert.Equal(5.0, measures.GetProperty("averageHandlingHours").GetDouble(), 3);
+        Assert.Equal(1.0 / 3, measures.GetProperty("repeatComplaintRate").GetDouble(), 9);
+        var categories = view.GetProperty("byCategory").EnumerateArray().ToList();
+        Assert.Equal(2, categories[0].GetProperty("count").GetInt64());
+        Assert.Contains("物流", categories[0].GetProperty("label").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2.0 / 3, categories[0].GetProperty("share").GetDouble(), 9);
+        Assert.Equal(1.0, categories[^1].GetProperty("cumulativeShare").GetDouble(), 9);
+        var cause = Assert.Single(view.GetProperty("rootCauses").EnumerateArray());
+        Assert.Equal("旺季转运能力不足", cause.GetProperty("label").GetString());
+        Assert.Equal("物流", Assert.Single(view.GetProperty("findingsByDepartment").EnumerateArray()).GetProperty("label").GetString());
+        var trend = Assert.Single(view.GetProperty("trend").EnumerateArray());
+        Assert.Equal(3, trend.GetProperty("created").GetInt64());
+        Assert.Equal(1, trend.GetProperty("closed").GetInt64());
+
+        var high = await supervisor.GetFromJsonAsync<JsonElement>($"/api/v1/kpis/complaints?from={day}&to={day}&severity=Critical");
+        Assert.Equal(0, high.GetProperty("measures").GetProperty("created").GetInt64());
+        Assert.Equal(JsonValueKind.Null, high.GetProperty("measures").GetProperty("averageHandlingHours").ValueKind);
     }
 
     [Fact]

@@ -250,6 +250,7 @@ public static class KefuHost
         api.MapEvaluationsApi();
         api.MapKpisApi();
         api.MapComplaintInsightsApi();
+        api.MapMonthlyReportApi();
         app.MapHub<Hubs.CallCenterHub>(Hubs.CallCenterHub.Path);
         app.MapAccountEndpoints();
 

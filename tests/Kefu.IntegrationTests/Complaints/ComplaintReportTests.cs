@@ -9,7 +9,7 @@ namespace Kefu.IntegrationTests.Complaints;
 [Collection(AppCollection.Name)]
 public sealed class ComplaintReportTests(KefuAppFactory app)
 {
-    private static async Task<string> PdfToTextAsync(byte[] pdf)
+    internal static async Task<string> PdfToTextAsync(byte[] pdf)
     {
         var path = Path.Combine(Path.GetTempPath(), $"kefu-report-{Guid.NewGuid():N}.pdf");
         await File.WriteAllBytesAsync(path, pdf);

@@ -13,7 +13,8 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Kefu.IntegrationTests.Insights;
 
-/// <summary>An app whose clock stands on a day no other test class uses: 2026-10-14, 10:00 China time.</summary>
+/// <summary>An app whose clock starts on a day no other test class uses: 2026-10-14, 10:00 China time. Each test that writes
+/// a day's data first moves the clock on by a day, so its figures are its own (October holds all of them).</summary>
 public sealed class KpiApp : KefuAppFactory
 {
     public static readonly DateTimeOffset Start = new(2026, 10, 14, 2, 0, 0, TimeSpan.Zero);
@@ -30,8 +31,9 @@ public sealed class KpiTests(KpiApp app) : IClassFixture<KpiApp>
     [Fact]
     public async Task KpisOfADay_MatchTheSeedFormulas_ComputedByHand_ForTheCenter_AQueueAndAnAgent()
     {
+        app.Clock!.Advance(TimeSpan.FromDays(1)); // each test that writes a day's data takes a day of its own
         var calls = new CallDriver(app);
-        var start = calls.Now; // another test of this class may have moved the clock on
+        var start = calls.Now;
         var today = start.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var tomorrow = start.ToOffset(TimeSpan.FromHours(8)).AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var queue = await calls.NewQueueAsync();
@@ -161,6 +163,49 @@ public sealed class KpiTests(KpiApp app) : IClassFixture<KpiApp>
         var high = await supervisor.GetFromJsonAsync<JsonElement>($"/api/v1/kpis/complaints?from={day}&to={day}&severity=Critical");
         Assert.Equal(0, high.GetProperty("measures").GetProperty("created").GetInt64());
         Assert.Equal(JsonValueKind.Null, high.GetProperty("measures").GetProperty("averageHandlingHours").ValueKind);
+    }
+
+    [Fact]
+    public async Task TheMonthlyReport_AsPdfAndExcel_CarriesTheSameFiguresAsItsJson()
+    {
+        app.Clock!.Advance(TimeSpan.FromDays(1)); // a day of its own, still in October
+        var calls = new CallDriver(app);
+        var agent = await calls.NewAgentAsync(await calls.NewQueueAsync());
+        var callId = CallDriver.NewCallId();
+        await calls.PostAsync(calls.Event("call.offered", callId, 0, new { from = "13800000009", to = "4008001234" }),
+            calls.Event("call.answered", callId, 3, new { agent }), calls.Event("call.ended", callId, 95, new { by = "caller" }));
+        var supervisor = await app.ClientForAsync("supervisor");
+        var json = await supervisor.GetFromJsonAsync<JsonElement>("/api/v1/reports/monthly?month=2026-10");
+        Assert.Equal("2026-10", json.GetProperty("month").GetString());
+        var indicators = json.GetProperty("calls").GetProperty("indicators").EnumerateArray().ToList();
+        Assert.Contains(indicators, i => i.GetProperty("key").GetString() == "averageHandleSeconds" && i.GetProperty("value").ValueKind == JsonValueKind.Number);
+
+        var pdf = await supervisor.GetAsync("/api/v1/reports/monthly/pdf?month=2026-10");
+        Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
+        Assert.Equal("application/pdf", pdf.Content.Headers.ContentType?.MediaType);
+        var text = await Complaints.ComplaintReportTests.PdfToTextAsync(await pdf.Content.ReadAsByteArrayAsync());
+        static string Pdf(string expected) => new(expected.Normalize(System.Text.NormalizationForm.FormKC).Where(ch => !char.IsWhiteSpace(ch)).ToArray());
+        Assert.Contains(Pdf("客服中心月度服务报告（2026-10）"), text, StringComparison.Ordinal);
+        Assert.Contains(Pdf("一、服务指标与目标"), text, StringComparison.Ordinal);
+        var offered = json.GetProperty("calls").GetProperty("counts").GetProperty("offered").GetInt64();
+        Assert.Contains(Pdf($"来电 {offered} 通"), text, StringComparison.Ordinal);
+        foreach (var indicator in indicators.Where(i => i.GetProperty("value").ValueKind == JsonValueKind.Number))
+        {
+            var shown = MonthlyReport.Value(indicator.GetProperty("value").GetDouble(), indicator.GetProperty("unit").GetString()!);
+            Assert.Contains(Pdf(indicator.GetProperty("name").GetString()! + shown), text, StringComparison.Ordinal);
+        }
+
+        var xlsx = await supervisor.GetAsync("/api/v1/reports/monthly/xlsx?month=2026-10");
+        Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
+        await using var stream = new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync());
+        Assert.Contains("整改项", MiniExcelLibs.MiniExcel.GetSheetNames(stream));
+        stream.Position = 0;
+        var rows = (await MiniExcelLibs.MiniExcel.QueryAsync(stream, useHeaderRow: true, sheetName: "服务指标")).Cast<IDictionary<string, object?>>().ToList();
+        Assert.Equal(indicators.Count, rows.Count);
+        Assert.Equal("平均处理时长", rows.Single(r => (string?)r["指标"] == "平均处理时长")["指标"]);
+
+        var bad = await supervisor.GetAsync("/api/v1/reports/monthly?month=2026-13");
+        Assert.True((await bad.JsonAsync()).GetProperty("errors").TryGetProperty("month", out _));
     }
 
     [Fact]

@@ -14,4 +14,13 @@ public static class CallSurveys
         // Surveys land with the survey feature (issue #7 point 1); until then no call has an answer.
         return Task.FromResult(SurveyTally.None);
     }
+
+    /// <summary>Satisfaction per service type (queue) with the main reasons given, for the monthly analysis (seed 003 §5.3).</summary>
+    public static Task<IReadOnlyList<MonthlyReport.SatisfactionLine>> ByServiceTypeAsync(KefuDbContext db, KpiPeriod period, int satisfiedMinRating,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        _ = (period, satisfiedMinRating, cancellationToken);
+        return Task.FromResult<IReadOnlyList<MonthlyReport.SatisfactionLine>>([]);
+    }
 }

@@ -20,6 +20,9 @@ public static class CaseReportPdf
     ];
 
     private static readonly Lazy<SKTypeface> Typeface = new(() => LoadTypeface(FontCandidates));
+
+    /// <summary>The CJK typeface every Kefu PDF is set in.</summary>
+    internal static SKTypeface ReportTypeface => Typeface.Value;
     private static readonly Lazy<TimeZoneInfo> ChinaStandardTime = new(FindChinaStandardTime);
 
     private static readonly SKColor TextColor = new(0x22, 0x22, 0x22);

@@ -67,6 +67,7 @@ public static class KefuHost
         services.AddSingleton<Hubs.CallCenterSignals>();
         services.AddSingleton<Features.Calls.CallCenter>();
         services.AddSingleton<Features.Quality.ScriptRuleBook>();
+        services.Configure<Features.Quality.ScorecardOptions>(configuration.GetSection(Features.Quality.ScorecardOptions.Section));
         services.AddSignalR();
         var jobs = configuration.GetValue("Kefu:Jobs:Enabled", true);
         if (jobs)
@@ -139,7 +140,8 @@ public static class KefuHost
             .AddPolicy(KefuPolicies.ComplaintWrite, p => p.RequireRole(KefuRoles.Agent, KefuRoles.Supervisor, KefuRoles.Admin))
             .AddPolicy(KefuPolicies.Supervisor, p => p.RequireRole(KefuRoles.Supervisor))
             .AddPolicy(KefuPolicies.CtiWrite, p => p.RequireRole(KefuRoles.Telephony, KefuRoles.Admin))
-            .AddPolicy(KefuPolicies.QualityWrite, p => p.RequireRole(KefuRoles.QA, KefuRoles.Admin));
+            .AddPolicy(KefuPolicies.QualityWrite, p => p.RequireRole(KefuRoles.QA, KefuRoles.Admin))
+            .AddPolicy(KefuPolicies.QualityLead, p => p.RequireRole(KefuRoles.QA, KefuRoles.Supervisor, KefuRoles.Admin));
         services.AddCascadingAuthenticationState();
 
         services.AddLocalization(o => o.ResourcesPath = "Resources");
@@ -245,6 +247,10 @@ public static class KefuHost
         api.MapQualityApi();
         api.MapQaSamplesApi();
         api.MapEvaluationsApi();
+        api.MapScorecardsApi();
+        api.MapCoachingApi();
+        api.MapTrainingApi();
+        api.MapEmployeeFeedbackApi();
         app.MapHub<Hubs.CallCenterHub>(Hubs.CallCenterHub.Path);
         app.MapAccountEndpoints();
 

@@ -62,4 +62,7 @@ public static class KefuPolicies
 
     /// <summary>Editing script rules and QA work: QA staff, or an Admin.</summary>
     public const string QualityWrite = "QualityWrite";
+
+    /// <summary>Coaching agents and running training: QA staff, Supervisors, or an Admin.</summary>
+    public const string QualityLead = "QualityLead";
 }

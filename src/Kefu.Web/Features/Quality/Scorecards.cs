@@ -118,11 +118,11 @@ public static class Scorecards
     {
         ArgumentNullException.ThrowIfNull(evaluations);
         ArgumentNullException.ThrowIfNull(calls);
-        double? average = evaluations.Count == 0 ? null : Math.Round(evaluations.Average(e => e.AutoFail ? 0 : e.Score), 1);
+        double? average = evaluations.Count == 0 ? null : Math.Round(evaluations.Average(e => e.AutoFail ? 0 : e.Score), 1, MidpointRounding.AwayFromZero);
         double? lowest = evaluations.Count == 0 ? null : evaluations.Min(e => e.AutoFail ? 0 : e.Score);
         var talked = calls.Where(c => c.TalkSeconds is not null).ToList();
-        double? talk = talked.Count == 0 ? null : Math.Round(talked.Average(c => (double)c.TalkSeconds!.Value), 1);
-        double? fcr = calls.Count == 0 ? null : Math.Round(calls.Count(c => c.SolvedOnFirstContact == true) / (double)calls.Count, 3);
+        double? talk = talked.Count == 0 ? null : Math.Round(talked.Average(c => (double)c.TalkSeconds!.Value), 1, MidpointRounding.AwayFromZero);
+        double? fcr = calls.Count == 0 ? null : Math.Round(calls.Count(c => c.SolvedOnFirstContact == true) / (double)calls.Count, 3, MidpointRounding.AwayFromZero);
         return new ScorecardCell(period, evaluations.Count, average, lowest,
             evaluations.Count(e => e.AutoFail),
             evaluations.Count(e => e.Liability == LiabilityFinding.Upheld),

@@ -69,6 +69,7 @@ public static class KefuHost
         services.AddSingleton<Hubs.CallCenterSignals>();
         services.AddSingleton<Features.Calls.CallCenter>();
         services.AddSingleton<Features.Quality.ScriptRuleBook>();
+        services.Configure<Features.Quality.ScorecardOptions>(configuration.GetSection(Features.Quality.ScorecardOptions.Section));
         services.AddSignalR();
         var jobs = configuration.GetValue("Kefu:Jobs:Enabled", true);
         if (jobs)
@@ -142,7 +143,8 @@ public static class KefuHost
             .AddPolicy(KefuPolicies.Supervisor, p => p.RequireRole(KefuRoles.Supervisor))
             .AddPolicy(KefuPolicies.CtiWrite, p => p.RequireRole(KefuRoles.Telephony, KefuRoles.Admin))
             .AddPolicy(KefuPolicies.QualityWrite, p => p.RequireRole(KefuRoles.QA, KefuRoles.Admin))
-            .AddPolicy(KefuPolicies.Insights, p => p.RequireRole(KefuRoles.Supervisor, KefuRoles.QA, KefuRoles.Admin));
+            .AddPolicy(KefuPolicies.Insights, p => p.RequireRole(KefuRoles.Supervisor, KefuRoles.QA, KefuRoles.Admin))
+            .AddPolicy(KefuPolicies.QualityLead, p => p.RequireRole(KefuRoles.QA, KefuRoles.Supervisor, KefuRoles.Admin));
         services.AddCascadingAuthenticationState();
 
         services.AddLocalization(o => o.ResourcesPath = "Resources");
@@ -251,6 +253,10 @@ public static class KefuHost
         api.MapKpisApi();
         api.MapComplaintInsightsApi();
         api.MapMonthlyReportApi();
+        api.MapScorecardsApi();
+        api.MapCoachingApi();
+        api.MapTrainingApi();
+        api.MapEmployeeFeedbackApi();
         app.MapHub<Hubs.CallCenterHub>(Hubs.CallCenterHub.Path);
         app.MapAccountEndpoints();
 

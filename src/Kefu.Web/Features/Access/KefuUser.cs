@@ -65,4 +65,7 @@ public static class KefuPolicies
 
     /// <summary>KPIs, dashboards and reports: Supervisors, QA staff and Admins.</summary>
     public const string Insights = "Insights";
+
+    /// <summary>Coaching agents and running training: QA staff, Supervisors, or an Admin.</summary>
+    public const string QualityLead = "QualityLead";
 }

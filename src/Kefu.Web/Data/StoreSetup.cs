@@ -66,11 +66,12 @@ public static class StoreSetup
         services.AddScoped<VersionStampInterceptor>();
         services.AddScoped<AuditInterceptor>();
         services.AddScoped<ComplaintDeadlineInterceptor>();
+        services.AddScoped<Features.Surveys.SurveyInterceptor>();
         services.AddDbContext<KefuDbContext>((sp, options) =>
         {
             Configure(options, provider, connectionString);
-            // Order matters: deadlines first (they add rows), then versions and times, then the audit of it all.
-            options.AddInterceptors(sp.GetRequiredService<ComplaintDeadlineInterceptor>(), sp.GetRequiredService<VersionStampInterceptor>(), sp.GetRequiredService<AuditInterceptor>());
+            // Order matters: survey invitations and deadlines first (they add rows), then versions and times, then the audit of it all.
+            options.AddInterceptors(sp.GetRequiredService<Features.Surveys.SurveyInterceptor>(), sp.GetRequiredService<ComplaintDeadlineInterceptor>(), sp.GetRequiredService<VersionStampInterceptor>(), sp.GetRequiredService<AuditInterceptor>());
         });
         services.AddSingleton(new StoreInfo(provider, connectionString));
         return services;

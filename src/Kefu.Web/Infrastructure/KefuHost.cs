@@ -11,6 +11,7 @@ using Kefu.Web.Features.Departments;
 using Kefu.Web.Features.Improvements;
 using Kefu.Web.Features.Notifications;
 using Kefu.Web.Features.Quality;
+using Kefu.Web.Features.Surveys;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -75,7 +76,10 @@ public static class KefuHost
             services.AddHostedService<Jobs.AcdTimer>();
             services.AddHostedService<Jobs.CallbackSweeper>();
             services.AddHostedService<Jobs.WeeklySampler>();
+            services.AddHostedService<Jobs.OutboxSender>();
         }
+
+        services.AddKefuNotifications(configuration);
 
         services.Configure<MailOptions>(configuration.GetSection(MailOptions.Section));
         if (configuration.GetValue($"{MailOptions.Section}:Enabled", false))
@@ -139,7 +143,8 @@ public static class KefuHost
             .AddPolicy(KefuPolicies.ComplaintWrite, p => p.RequireRole(KefuRoles.Agent, KefuRoles.Supervisor, KefuRoles.Admin))
             .AddPolicy(KefuPolicies.Supervisor, p => p.RequireRole(KefuRoles.Supervisor))
             .AddPolicy(KefuPolicies.CtiWrite, p => p.RequireRole(KefuRoles.Telephony, KefuRoles.Admin))
-            .AddPolicy(KefuPolicies.QualityWrite, p => p.RequireRole(KefuRoles.QA, KefuRoles.Admin));
+            .AddPolicy(KefuPolicies.QualityWrite, p => p.RequireRole(KefuRoles.QA, KefuRoles.Admin))
+            .AddPolicy(KefuPolicies.SurveyRead, p => p.RequireRole(KefuRoles.Supervisor, KefuRoles.QA, KefuRoles.Admin));
         services.AddCascadingAuthenticationState();
 
         services.AddLocalization(o => o.ResourcesPath = "Resources");
@@ -245,6 +250,8 @@ public static class KefuHost
         api.MapQualityApi();
         api.MapQaSamplesApi();
         api.MapEvaluationsApi();
+        api.MapSurveysApi();
+        api.MapOutboxApi();
         app.MapHub<Hubs.CallCenterHub>(Hubs.CallCenterHub.Path);
         app.MapAccountEndpoints();
 

@@ -62,4 +62,7 @@ public static class KefuPolicies
 
     /// <summary>Editing script rules and QA work: QA staff, or an Admin.</summary>
     public const string QualityWrite = "QualityWrite";
+
+    /// <summary>Reading satisfaction survey results: Supervisors, QA staff and Admins.</summary>
+    public const string SurveyRead = "SurveyRead";
 }

@@ -54,7 +54,7 @@ public static class CallsApi
         IdentityCheckResult? IdentityCheck, string? IdentityCheckedWith, bool EmotionalCaller, string? AlternativesOffered, Guid? FaultNoticeId,
         IReadOnlyList<HoldView> Holds, IReadOnlyList<TransferView> Transfers, IReadOnlyList<SegmentView> Transcript, Guid Version);
 
-    public sealed record DispositionInput(bool? SolvedOnFirstContact, string? Note, bool? EmotionalCaller, string? AlternativesOffered);
+    public sealed record DispositionInput(bool? SolvedOnFirstContact, string? Note, bool? EmotionalCaller, string? AlternativesOffered, bool? SurveyConsent = null);
 
     public sealed record IdentityCheckInput(IdentityCheckResult? Result, IReadOnlyList<string>? CheckedWith);
 

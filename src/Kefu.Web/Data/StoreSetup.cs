@@ -67,12 +67,14 @@ public static class StoreSetup
         services.AddScoped<AuditInterceptor>();
         services.AddScoped<ComplaintDeadlineInterceptor>();
         services.AddScoped<Features.Insights.CallKpiRollupInterceptor>();
+        services.AddScoped<Features.Surveys.SurveyInterceptor>();
         services.AddDbContext<KefuDbContext>((sp, options) =>
         {
             Configure(options, provider, connectionString);
-            // Order matters: deadlines first (they add rows), then versions and times, then the audit of it all.
-            options.AddInterceptors(sp.GetRequiredService<ComplaintDeadlineInterceptor>(), sp.GetRequiredService<VersionStampInterceptor>(), sp.GetRequiredService<AuditInterceptor>(),
-                sp.GetRequiredService<Features.Insights.CallKpiRollupInterceptor>());
+            // Order matters: survey invitations and deadlines first (they add rows), then versions and times, then the audit of
+            // it all; the call rollups last (they read the final call records and write at commit).
+            options.AddInterceptors(sp.GetRequiredService<Features.Surveys.SurveyInterceptor>(), sp.GetRequiredService<ComplaintDeadlineInterceptor>(),
+                sp.GetRequiredService<VersionStampInterceptor>(), sp.GetRequiredService<AuditInterceptor>(), sp.GetRequiredService<Features.Insights.CallKpiRollupInterceptor>());
         });
         services.AddSingleton(new StoreInfo(provider, connectionString));
         return services;

@@ -55,3 +55,10 @@ public sealed class ServiceUnavailableException(string message) : DomainExceptio
     public override int StatusCode => StatusCodes.Status503ServiceUnavailable;
     public override string Title => "A service this request needs is unavailable.";
 }
+
+/// <summary>The thing existed but is no longer usable (an expired link): 410.</summary>
+public sealed class GoneException(string message) : DomainException(message)
+{
+    public override int StatusCode => StatusCodes.Status410Gone;
+    public override string Title => "No longer available.";
+}

@@ -12,6 +12,7 @@ using Kefu.Web.Features.Improvements;
 using Kefu.Web.Features.Insights;
 using Kefu.Web.Features.Notifications;
 using Kefu.Web.Features.Quality;
+using Kefu.Web.Features.Surveys;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -78,7 +79,10 @@ public static class KefuHost
             services.AddHostedService<Jobs.AcdTimer>();
             services.AddHostedService<Jobs.CallbackSweeper>();
             services.AddHostedService<Jobs.WeeklySampler>();
+            services.AddHostedService<Jobs.OutboxSender>();
         }
+
+        services.AddKefuNotifications(configuration);
 
         services.Configure<MailOptions>(configuration.GetSection(MailOptions.Section));
         if (configuration.GetValue($"{MailOptions.Section}:Enabled", false))
@@ -144,7 +148,8 @@ public static class KefuHost
             .AddPolicy(KefuPolicies.CtiWrite, p => p.RequireRole(KefuRoles.Telephony, KefuRoles.Admin))
             .AddPolicy(KefuPolicies.QualityWrite, p => p.RequireRole(KefuRoles.QA, KefuRoles.Admin))
             .AddPolicy(KefuPolicies.Insights, p => p.RequireRole(KefuRoles.Supervisor, KefuRoles.QA, KefuRoles.Admin))
-            .AddPolicy(KefuPolicies.QualityLead, p => p.RequireRole(KefuRoles.QA, KefuRoles.Supervisor, KefuRoles.Admin));
+            .AddPolicy(KefuPolicies.QualityLead, p => p.RequireRole(KefuRoles.QA, KefuRoles.Supervisor, KefuRoles.Admin))
+            .AddPolicy(KefuPolicies.SurveyRead, p => p.RequireRole(KefuRoles.Supervisor, KefuRoles.QA, KefuRoles.Admin));
         services.AddCascadingAuthenticationState();
 
         services.AddLocalization(o => o.ResourcesPath = "Resources");
@@ -257,6 +262,8 @@ public static class KefuHost
         api.MapCoachingApi();
         api.MapTrainingApi();
         api.MapEmployeeFeedbackApi();
+        api.MapSurveysApi();
+        api.MapOutboxApi();
         app.MapHub<Hubs.CallCenterHub>(Hubs.CallCenterHub.Path);
         app.MapAccountEndpoints();
 

@@ -9,9 +9,13 @@ public static class RateLimits
     /// <summary>Sign-in and token issue, per client address: slows password guessing (lockout stops it per account).</summary>
     public const string Login = "login";
 
+    /// <summary>The public survey link (no login), per client address: keeps scripts from hammering tokens.</summary>
+    public const string PublicSurvey = "public-survey";
+
     public static IServiceCollection AddKefuRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         var loginPerMinute = configuration.GetValue("Kefu:RateLimits:LoginPerMinute", 30);
+        var surveyPerMinute = configuration.GetValue("Kefu:Surveys:PublicRequestsPerMinute", 60);
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -28,6 +32,9 @@ public static class RateLimits
             options.AddPolicy(Login, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "local",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = loginPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            options.AddPolicy(PublicSurvey, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "local",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = Math.Max(1, surveyPerMinute), Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
         return services;
     }

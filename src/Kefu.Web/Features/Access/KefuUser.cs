@@ -68,4 +68,7 @@ public static class KefuPolicies
 
     /// <summary>Coaching agents and running training: QA staff, Supervisors, or an Admin.</summary>
     public const string QualityLead = "QualityLead";
+
+    /// <summary>Reading satisfaction survey results: Supervisors, QA staff and Admins.</summary>
+    public const string SurveyRead = "SurveyRead";
 }

@@ -306,6 +306,7 @@ public sealed class CallCenter(IServiceScopeFactory scopes, TimeProvider clock, 
                 }
 
                 router.Ended(record.Id);
+                record.SurveyConsent ??= input.SurveyConsent;
                 break;
             case CtiEventTypes.Transferred:
                 await OnTransferredAsync(work, call, e);

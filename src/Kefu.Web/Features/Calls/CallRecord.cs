@@ -91,6 +91,9 @@ public sealed class CallRecord : IVersioned, ITimestamped, INotAudited
     /// <summary>Alternatives offered when a request could not be met (seed 003 §4.4), e.g. "补发;50元优惠券".</summary>
     public string? AlternativesOffered { get; set; }
 
+    /// <summary>The caller agreed to a satisfaction survey (set by the agent at wrap-up or by the PBX's call.ended); true invites once the call ended.</summary>
+    public bool? SurveyConsent { get; set; }
+
     /// <summary>The system-fault notice the caller was affected by (seed 003 §4.3).</summary>
     public Guid? FaultNoticeId { get; set; }
 

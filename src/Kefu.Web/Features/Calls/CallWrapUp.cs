@@ -43,6 +43,7 @@ public static class CallWrapUp
             call.Note = string.IsNullOrWhiteSpace(input.Note) ? null : PiiDetector.Mask(input.Note.Trim());
             call.EmotionalCaller = input.EmotionalCaller ?? call.EmotionalCaller;
             call.AlternativesOffered = string.IsNullOrWhiteSpace(input.AlternativesOffered) ? call.AlternativesOffered : PiiDetector.Mask(input.AlternativesOffered.Trim());
+            call.SurveyConsent = input.SurveyConsent ?? call.SurveyConsent;
             call.DispositionBy = actor.Name;
             call.DispositionAt = now;
             if (call.CustomerId is { } customerId && call.Note is { } note)

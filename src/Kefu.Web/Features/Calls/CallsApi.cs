@@ -52,9 +52,9 @@ public static class CallsApi
         bool? ReachedAgentInTarget, bool? AnsweredWithinRings, bool CallbackRequested, string? RecordingUri, int? RecordingSeconds,
         Guid? CustomerId, Guid? ComplaintId, bool? SolvedOnFirstContact, string? Note, string? DispositionBy, DateTime? DispositionAt,
         IdentityCheckResult? IdentityCheck, string? IdentityCheckedWith, bool EmotionalCaller, string? AlternativesOffered, Guid? FaultNoticeId,
-        IReadOnlyList<HoldView> Holds, IReadOnlyList<TransferView> Transfers, IReadOnlyList<SegmentView> Transcript, Guid Version);
+        IReadOnlyList<HoldView> Holds, IReadOnlyList<TransferView> Transfers, IReadOnlyList<SegmentView> Transcript, Guid Version, bool? SurveyConsent = null);
 
-    public sealed record DispositionInput(bool? SolvedOnFirstContact, string? Note, bool? EmotionalCaller, string? AlternativesOffered);
+    public sealed record DispositionInput(bool? SolvedOnFirstContact, string? Note, bool? EmotionalCaller, string? AlternativesOffered, bool? SurveyConsent = null);
 
     public sealed record IdentityCheckInput(IdentityCheckResult? Result, IReadOnlyList<string>? CheckedWith);
 
@@ -170,7 +170,7 @@ public static class CallsApi
             c.OfferedAt, c.IvrAt, c.QueuedAt, c.RingingAt, c.AnsweredAt, c.EndedAt, c.WrapUpEndedAt, c.EndedBy, c.RingSeconds, c.WaitSeconds,
             c.TalkSeconds, c.HoldSeconds, c.WrapSeconds, c.RingNoAnswerCount, c.ReachedAgentInTarget, c.AnsweredWithinRings, c.CallbackRequested,
             c.RecordingUri, c.RecordingSeconds, c.CustomerId, c.ComplaintId, c.SolvedOnFirstContact, c.Note, c.DispositionBy, c.DispositionAt,
-            c.IdentityCheck, c.IdentityCheckedWith, c.EmotionalCaller, c.AlternativesOffered, c.FaultNoticeId, holds, transfers, transcript, c.Version);
+            c.IdentityCheck, c.IdentityCheckedWith, c.EmotionalCaller, c.AlternativesOffered, c.FaultNoticeId, holds, transfers, transcript, c.Version, c.SurveyConsent);
     }
 
     internal static async Task<Results<Ok<CallView>, NotFound>> Disposition(string callId, DispositionInput input, HttpRequest request, ClaimsPrincipal user,

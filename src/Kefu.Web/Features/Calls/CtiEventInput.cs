@@ -41,6 +41,9 @@ public sealed record CtiEventInput
     /// <summary>call.ended: caller, agent or system.</summary>
     public string? By { get; init; }
 
+    /// <summary>call.ended: the caller agreed to a satisfaction survey (e.g. pressed 1 after the call); the agent's own choice at wrap-up wins.</summary>
+    public bool? SurveyConsent { get; init; }
+
     /// <summary>recording.available: where the PBX stored the recording.</summary>
     public string? Uri { get; init; }
 

@@ -134,10 +134,10 @@ public static class KpisApi
     }
 
     internal static async Task<Ok<KpiReport>> Get(string? from, string? to, string? queue, string? agent, KefuDbContext db, TimeProvider clock,
-        IOptions<CallTargets> targets, IOptions<KpiOptions> options, IConfiguration configuration, CancellationToken cancellationToken)
+        IOptions<CallTargets> targets, IOptions<KpiOptions> options, IOptions<Surveys.SurveyOptions> surveys, CancellationToken cancellationToken)
     {
         var period = KpiPeriod.Parse(from, to, clock.GetUtcNow().UtcDateTime);
-        var report = await ReportAsync(db, period, Blank(queue), Blank(agent), targets.Value, options.Value, SatisfiedMinRating(configuration), cancellationToken);
+        var report = await ReportAsync(db, period, Blank(queue), Blank(agent), targets.Value, options.Value, surveys.Value.SatisfiedMinRating, cancellationToken);
         return TypedResults.Ok(report);
     }
 
@@ -316,8 +316,6 @@ public static class KpisApi
         return points.OrderBy(p => p.Key, StringComparer.Ordinal)
             .Select(p => new SeriesPoint(p.Key, p.Label, CallKpis.From(p.Tally, SurveyTally.None), CountsOf(p.Tally, SurveyTally.None))).ToList();
     }
-
-    public static int SatisfiedMinRating(IConfiguration configuration) => configuration.GetValue("Kefu:Surveys:SatisfiedMinRating", 4);
 
     private static CallTally Sum(IEnumerable<CallTally> tallies)
     {

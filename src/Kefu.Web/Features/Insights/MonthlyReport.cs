@@ -9,7 +9,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MiniExcelLibs;
-using IConfiguration = Microsoft.Extensions.Configuration.IConfiguration;
 using SkiaSharp;
 
 namespace Kefu.Web.Features.Insights;
@@ -46,20 +45,20 @@ public static class MonthlyReport
     }
 
     internal static async Task<Ok<Report>> Get(string? month, KefuDbContext db, TimeProvider clock, IOptions<CallTargets> targets, IOptions<KpiOptions> options,
-        IConfiguration configuration, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await BuildAsync(db, month, clock, targets.Value, options.Value, KpisApi.SatisfiedMinRating(configuration), cancellationToken));
+        IOptions<Surveys.SurveyOptions> surveys, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await BuildAsync(db, month, clock, targets.Value, options.Value, surveys.Value, cancellationToken));
 
     internal static async Task<FileContentHttpResult> Pdf(string? month, KefuDbContext db, TimeProvider clock, IOptions<CallTargets> targets,
-        IOptions<KpiOptions> options, IConfiguration configuration, CancellationToken cancellationToken)
+        IOptions<KpiOptions> options, IOptions<Surveys.SurveyOptions> surveys, CancellationToken cancellationToken)
     {
-        var report = await BuildAsync(db, month, clock, targets.Value, options.Value, KpisApi.SatisfiedMinRating(configuration), cancellationToken);
+        var report = await BuildAsync(db, month, clock, targets.Value, options.Value, surveys.Value, cancellationToken);
         return TypedResults.File(RenderPdf(report), "application/pdf", $"kefu-monthly-{report.Month}.pdf");
     }
 
     internal static async Task<FileContentHttpResult> Xlsx(string? month, KefuDbContext db, TimeProvider clock, IOptions<CallTargets> targets,
-        IOptions<KpiOptions> options, IConfiguration configuration, CancellationToken cancellationToken)
+        IOptions<KpiOptions> options, IOptions<Surveys.SurveyOptions> surveys, CancellationToken cancellationToken)
     {
-        var report = await BuildAsync(db, month, clock, targets.Value, options.Value, KpisApi.SatisfiedMinRating(configuration), cancellationToken);
+        var report = await BuildAsync(db, month, clock, targets.Value, options.Value, surveys.Value, cancellationToken);
         return TypedResults.File(await RenderXlsxAsync(report, cancellationToken), XlsxType, $"kefu-monthly-{report.Month}.xlsx");
     }
 
@@ -81,18 +80,18 @@ public static class MonthlyReport
     }
 
     public static async Task<Report> BuildAsync(KefuDbContext db, string? month, TimeProvider clock, CallTargets targets, KpiOptions options,
-        int satisfiedMinRating, CancellationToken cancellationToken)
+        Surveys.SurveyOptions surveys, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(clock);
         var now = clock.GetUtcNow().UtcDateTime;
         var (name, period) = MonthOf(month, now);
-        var calls = await KpisApi.ReportAsync(db, period, null, null, targets, options, satisfiedMinRating, cancellationToken);
+        var calls = await KpisApi.ReportAsync(db, period, null, null, targets, options, surveys.SatisfiedMinRating, cancellationToken);
         var complaints = await ComplaintInsights.BuildAsync(db, period, new ComplaintInsights.Filter(null, null, null, null), "week", now, cancellationToken);
         var weeks = (await KpisApi.SeriesAsync(db, period, "week", null, null, cancellationToken))
             .Select(p => new WeekLine(p.Key, p.Counts.Offered, p.Kpis.ConnectionRate, p.Kpis.AverageHandleSeconds, p.Kpis.FirstContactResolution,
                 p.Kpis.AnsweredWithin3Rings)).ToList();
-        var satisfaction = await CallSurveys.ByServiceTypeAsync(db, period, satisfiedMinRating, cancellationToken);
+        var satisfaction = await CallSurveys.ByServiceTypeAsync(db, period, surveys.SatisfiedMinRating, surveys, cancellationToken);
         var departments = await db.Departments.AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Name, cancellationToken);
         var improvements = (await db.Set<ImprovementItem>().AsNoTracking()
                 .Where(i => (i.CreatedAt >= period.From && i.CreatedAt < period.To) || (i.DoneAt >= period.From && i.DoneAt < period.To)

@@ -9,6 +9,7 @@ using Kefu.Web.Features.Complaints.Mail;
 using Kefu.Web.Features.Customers;
 using Kefu.Web.Features.Departments;
 using Kefu.Web.Features.Improvements;
+using Kefu.Web.Features.Knowledge;
 using Kefu.Web.Features.Notifications;
 using Kefu.Web.Features.Quality;
 using Microsoft.AspNetCore.Authentication;
@@ -67,6 +68,7 @@ public static class KefuHost
         services.AddSingleton<Hubs.CallCenterSignals>();
         services.AddSingleton<Features.Calls.CallCenter>();
         services.AddSingleton<Features.Quality.ScriptRuleBook>();
+        services.AddKnowledge();
         services.AddSignalR();
         var jobs = configuration.GetValue("Kefu:Jobs:Enabled", true);
         if (jobs)
@@ -245,6 +247,7 @@ public static class KefuHost
         api.MapQualityApi();
         api.MapQaSamplesApi();
         api.MapEvaluationsApi();
+        api.MapKnowledgeApi();
         app.MapHub<Hubs.CallCenterHub>(Hubs.CallCenterHub.Path);
         app.MapAccountEndpoints();
 

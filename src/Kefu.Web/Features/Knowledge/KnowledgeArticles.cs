@@ -21,6 +21,12 @@ public static class KnowledgeArticles
     {
         public static VersionView From(ArticleVersion v) => new(v.Id, v.Number, v.Title, v.Body, v.CategoryId, SplitTags(v.Tags), v.State, v.Author, v.EditedBy,
             v.SubmittedBy, v.SubmittedAt, v.DecidedBy, v.DecidedAt, v.RejectionNote, v.CreatedAt, v.UpdatedAt);
+
+        /// <summary>Whether this user wrote, changed or submitted the version (and so may not approve it).</summary>
+        public bool WrittenBy(string userName) =>
+            string.Equals(Author, userName, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(EditedBy, userName, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(SubmittedBy, userName, StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>An article: the published version agents read and the working draft, if any.</summary>

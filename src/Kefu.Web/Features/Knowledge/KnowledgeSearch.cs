@@ -64,13 +64,10 @@ public sealed class KnowledgeSearch(ILogger<KnowledgeSearch> log) : IDisposable
             // The stamp is read before the rows: a change committed in between renews the stamp again, so the next
             // search rebuilds once more instead of trusting an index that missed it.
             var index = KnowledgeIndex.Build(await LoadAsync(db, cancellationToken));
-            var old = current?.Index;
+            // The old index is not disposed: a search still running on it keeps its reader; the GC takes it after.
             current = (stamp, index);
             Rebuilds++;
             log.LogInformation("Knowledge index rebuilt: {Count} versions", index.Count);
-            // A search still running on the old index keeps its reader; the old one is left to the GC rather than
-            // disposed under it.
-            _ = old;
             return index;
         }
         finally
@@ -90,7 +87,7 @@ public sealed class KnowledgeSearch(ILogger<KnowledgeSearch> log) : IDisposable
             : await db.Set<CallQueue>().AsNoTracking().Where(q => q.Id == call.Queue).Select(q => q.Name).SingleOrDefaultAsync(cancellationToken);
         var transcript = await QualityApi.TranscriptOfAsync(db, callId, cancellationToken);
         var said = transcript.Where(s => s.Speaker == TranscriptSpeaker.Customer).Select(s => s.Text).Reverse().Take(12).Reverse();
-        var text = string.Join("\n", new[] { queueName, extraText, call.Note }.Concat(said).Where(t => !string.IsNullOrWhiteSpace(t)));
+        var text = string.Join("\n", new[] { queueName, extraText, string.Equals(extraText, call.Note, StringComparison.Ordinal) ? null : call.Note }.Concat(said).Where(t => !string.IsNullOrWhiteSpace(t)));
         return await SuggestAsync(db, text, top, cancellationToken);
     }
 

@@ -24,7 +24,7 @@ public sealed class KnowledgeBrowserTests(BrowserApp app) : IClassFixture<Browse
 
         await page.GotoAsync("/knowledge");
         await page.Locator("[data-testid=kb-home][data-interactive=true]").WaitForAsync();
-        await page.Locator("[data-testid=kb-search] input").FillAsync("錢什麼時候退回來");
+        await page.FillAsync("[data-testid=kb-search]", "錢什麼時候退回來");
         await page.ClickAsync("[data-testid=kb-search-submit]");
         var first = page.Locator("[data-testid=kb-hit]").First;
         await first.WaitForAsync();

@@ -125,6 +125,7 @@ public static class DemoData
 
         await db.SaveChangesAsync(cancellationToken);
         await SeedComplaintsAsync(scope.ServiceProvider, db, clock, cancellationToken);
+        await Features.Knowledge.KnowledgeDemoArticles.SeedAsync(db, clock, cancellationToken);
     }
 
     /// <summary>A few complaints at different steps, so the queues, the workspace and the approval inbox show something.</summary>

@@ -10,6 +10,7 @@ using Kefu.Web.Features.Customers;
 using Kefu.Web.Features.Departments;
 using Kefu.Web.Features.Improvements;
 using Kefu.Web.Features.Insights;
+using Kefu.Web.Features.Knowledge;
 using Kefu.Web.Features.Notifications;
 using Kefu.Web.Features.Quality;
 using Kefu.Web.Features.Surveys;
@@ -71,6 +72,7 @@ public static class KefuHost
         services.AddSingleton<Features.Calls.CallCenter>();
         services.AddSingleton<Features.Quality.ScriptRuleBook>();
         services.Configure<Features.Quality.ScorecardOptions>(configuration.GetSection(Features.Quality.ScorecardOptions.Section));
+        services.AddKnowledge();
         services.AddSignalR();
         var jobs = configuration.GetValue("Kefu:Jobs:Enabled", true);
         if (jobs)
@@ -264,6 +266,7 @@ public static class KefuHost
         api.MapEmployeeFeedbackApi();
         api.MapSurveysApi();
         api.MapOutboxApi();
+        api.MapKnowledgeApi();
         app.MapHub<Hubs.CallCenterHub>(Hubs.CallCenterHub.Path);
         app.MapAccountEndpoints();
 

@@ -67,6 +67,7 @@ public static class KefuHost
         services.Configure<Features.Calls.CallCenterOptions>(configuration.GetSection("Kefu:Calls"));
         services.Configure<Features.Calls.CallTargets>(configuration.GetSection("Kefu:Calls"));
         services.Configure<Features.Insights.KpiOptions>(configuration.GetSection(Features.Insights.KpiOptions.Section));
+        services.Configure<Features.Insights.ReportOptions>(configuration.GetSection(Features.Insights.ReportOptions.Section));
         services.AddSingleton<Features.Calls.ScreenPops>();
         services.AddSingleton<Hubs.CallCenterSignals>();
         services.AddSingleton<Features.Calls.CallCenter>();
@@ -82,6 +83,7 @@ public static class KefuHost
             services.AddHostedService<Jobs.CallbackSweeper>();
             services.AddHostedService<Jobs.WeeklySampler>();
             services.AddHostedService<Jobs.OutboxSender>();
+            services.AddHostedService<Jobs.MonthlyReportMailer>();
         }
 
         services.AddKefuNotifications(configuration);

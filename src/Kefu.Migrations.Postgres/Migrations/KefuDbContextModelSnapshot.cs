@@ -1868,6 +1868,39 @@ namespace Kefu.Migrations.Postgres.Migrations
                     b.ToTable("KpiTargets", (string)null);
                 });
 
+            modelBuilder.Entity("Kefu.Web.Features.Insights.ReportDelivery", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ClaimedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Recipients")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("ReportDeliveries", (string)null);
+                });
+
             modelBuilder.Entity("Kefu.Web.Features.Knowledge.ArticleVersion", b =>
                 {
                     b.Property<Guid>("Id")

@@ -1860,6 +1860,39 @@ namespace Kefu.Migrations.Sqlite.Migrations
                     b.ToTable("KpiTargets", (string)null);
                 });
 
+            modelBuilder.Entity("Kefu.Web.Features.Insights.ReportDelivery", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ClaimedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClaimedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Recipients")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("ReportDeliveries", (string)null);
+                });
+
             modelBuilder.Entity("Kefu.Web.Features.Knowledge.ArticleVersion", b =>
                 {
                     b.Property<Guid>("Id")

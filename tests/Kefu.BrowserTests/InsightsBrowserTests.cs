@@ -28,7 +28,8 @@ public sealed class InsightsBrowserTests(BrowserApp app) : IClassFixture<Browser
         {
             var sms = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/dev/sms?to={phone}");
             var text = sms.GetProperty("items").EnumerateArray().Select(m => m.GetProperty("text").GetString()).FirstOrDefault();
-            token = text is null ? null : Regex.Match(text, "/s/(?<token>[A-Za-z0-9_-]{20,})", RegexOptions.None, TimeSpan.FromSeconds(1)).Groups["token"].Value;
+            var match = text is null ? null : Regex.Match(text, "/s/(?<token>[A-Za-z0-9_-]{20,})", RegexOptions.None, TimeSpan.FromSeconds(1));
+            token = match is { Success: true } ? match.Groups["token"].Value : null;
             if (token is null)
             {
                 await Task.Delay(500);

@@ -251,6 +251,7 @@ public static class KefuHost
         api.MapImprovementsApi();
         api.MapCtiApi();
         api.MapCallsApi();
+        api.MapCallExportApi();
         api.MapAgentsApi();
         api.MapCallCenterSetupApi();
         api.MapWallboardApi();

@@ -119,6 +119,20 @@ public sealed class KpiTests(KpiApp app) : IClassFixture<KpiApp>
         var byHour = await supervisor.GetFromJsonAsync<JsonElement>($"/api/v1/kpis/series?from={today}&to={today}&by=hour");
         var hour = start.ToOffset(TimeSpan.FromHours(8)).Hour.ToString("00", System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(6, byHour.EnumerateArray().Single(p => p.GetProperty("key").GetString() == hour).GetProperty("counts").GetProperty("offered").GetInt64());
+        var export = await supervisor.GetAsync($"/api/v1/calls/export.xlsx?queue={queue}");
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        await using (var workbook = new MemoryStream(await export.Content.ReadAsByteArrayAsync()))
+        {
+            var rows = (await MiniExcelLibs.MiniExcel.QueryAsync(workbook, useHeaderRow: true)).Cast<IDictionary<string, object?>>().ToList();
+            Assert.Equal(5, rows.Count); // the five calls that reached the queue
+            Assert.Equal(2, rows.Count(r => (string?)r["坐席"] == a));
+        }
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.ClientForAsync("agent")).GetAsync("/api/v1/calls/export.xlsx")).StatusCode);
+        var badTeam = await supervisor.GetAsync($"/api/v1/kpis?from={today}&team=NOPE");
+        Assert.True((await badTeam.JsonAsync()).GetProperty("errors").TryGetProperty("team", out _));
+        var byTeam = await supervisor.GetFromJsonAsync<JsonElement>($"/api/v1/kpis/series?from={today}&to={today}&by=team");
+        Assert.Equal(3, byTeam.EnumerateArray().Sum(p => p.GetProperty("counts").GetProperty("answered").GetInt64()));
         var byAgent = await supervisor.GetFromJsonAsync<JsonElement>($"/api/v1/kpis/series?from={today}&to={today}&by=agent");
         Assert.Equal(2, byAgent.EnumerateArray().Single(p => p.GetProperty("key").GetString() == a).GetProperty("counts").GetProperty("answered").GetInt64());
     }

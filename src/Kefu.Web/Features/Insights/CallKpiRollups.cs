@@ -318,8 +318,13 @@ public static class CallKpiRollups
 
     /// <summary>The sum of the rollups in [fromHour, toHour), optionally of one queue and/or agent, grouped by
     /// <paramref name="groupBy"/> (null: one group with key "").</summary>
-    public static async Task<IReadOnlyList<(string Key, CallTally Tally)>> SumAsync(KefuDbContext db, long fromHour, long toHour, string? queue, string? agent,
-        RollupGroup? groupBy, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<(string Key, CallTally Tally)>> SumAsync(KefuDbContext db, long fromHour, long toHour, string? queue, string? agent,
+        RollupGroup? groupBy, CancellationToken cancellationToken) =>
+        SumAsync(db, fromHour, toHour, queue, agent is null ? null : [agent], groupBy, cancellationToken);
+
+    /// <summary>As above, for the calls of any of <paramref name="agents"/> (a team); null: every agent.</summary>
+    public static async Task<IReadOnlyList<(string Key, CallTally Tally)>> SumAsync(KefuDbContext db, long fromHour, long toHour, string? queue,
+        IReadOnlyCollection<string>? agents, RollupGroup? groupBy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         var connection = db.Database.GetDbConnection();
@@ -347,9 +352,10 @@ public static class CallKpiRollups
                 where.Append(CultureInfo.InvariantCulture, $" AND \"Queue\" = {Parameter(command, "q", queue)}");
             }
 
-            if (agent is not null)
+            if (agents is not null)
             {
-                where.Append(CultureInfo.InvariantCulture, $" AND \"Agent\" = {Parameter(command, "a", agent)}");
+                var names = agents.Count == 0 ? "NULL" : string.Join(", ", agents.Select((a, i) => Parameter(command, $"a{i}", a)));
+                where.Append(CultureInfo.InvariantCulture, $" AND \"Agent\" IN ({names})");
             }
 
             var sums = string.Join(", ", CallTally.Counters.Select(c => $"COALESCE(SUM({Quote(c.Name)}), 0)"));
@@ -382,8 +388,13 @@ public static class CallKpiRollups
     }
 
     /// <summary>The same figures counted the naive way, over the raw call records (for checks and the benchmark).</summary>
-    public static async Task<CallTally> NaiveSumAsync(KefuDbContext db, DateTime from, DateTime to, string? queue, string? agent, CallTargets targets,
-        KpiOptions options, CancellationToken cancellationToken)
+    public static Task<CallTally> NaiveSumAsync(KefuDbContext db, DateTime from, DateTime to, string? queue, string? agent, CallTargets targets,
+        KpiOptions options, CancellationToken cancellationToken) =>
+        NaiveSumAsync(db, from, to, queue, agent is null ? null : [agent], targets, options, cancellationToken);
+
+    /// <summary>As above, for the calls of any of <paramref name="agents"/> (a team); null: every agent.</summary>
+    public static async Task<CallTally> NaiveSumAsync(KefuDbContext db, DateTime from, DateTime to, string? queue, IReadOnlyCollection<string>? agents,
+        CallTargets targets, KpiOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         var query = db.Set<CallRecord>().AsNoTracking().Where(c => c.OfferedAt >= from && c.OfferedAt < to);
@@ -392,9 +403,9 @@ public static class CallKpiRollups
             query = query.Where(c => (c.Queue ?? "") == queue);
         }
 
-        if (agent is not null)
+        if (agents is not null)
         {
-            query = query.Where(c => (c.Agent ?? "") == agent);
+            query = query.Where(c => agents.Contains(c.Agent ?? ""));
         }
 
         var sum = new CallTally();

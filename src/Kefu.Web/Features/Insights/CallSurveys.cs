@@ -11,10 +11,10 @@ public static class CallSurveys
 {
     /// <summary>
     /// Answers and satisfied answers (rating ≥ <paramref name="satisfiedMinRating"/>) of call surveys whose call was offered in the
-    /// period; <paramref name="queue"/>/<paramref name="agent"/> as the invitation recorded them from the call. The same set the survey
+    /// period; <paramref name="queue"/>/<paramref name="agents"/> as the invitation recorded them from the call. The same set the survey
     /// list shows for <c>kind=call&amp;callsFrom=…&amp;callsTo=…</c>.
     /// </summary>
-    public static async Task<SurveyTally> TallyAsync(KefuDbContext db, KpiPeriod period, string? queue, string? agent, int satisfiedMinRating,
+    public static async Task<SurveyTally> TallyAsync(KefuDbContext db, KpiPeriod period, string? queue, IReadOnlyCollection<string>? agents, int satisfiedMinRating,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -27,9 +27,9 @@ public static class CallSurveys
             answers = answers.Where(i => i.Queue == queue);
         }
 
-        if (agent is not null)
+        if (agents is not null)
         {
-            answers = answers.Where(i => i.Agent == agent);
+            answers = answers.Where(i => i.Agent != null && agents.Contains(i.Agent));
         }
 
         var counts = await answers.GroupBy(_ => 1)

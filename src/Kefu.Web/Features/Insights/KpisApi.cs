@@ -106,7 +106,11 @@ public static class KpisApi
         double? ConnectionRate, double? AverageHandleSeconds, double? Csat, double? FirstContactResolution, double? AnsweredWithin3Rings,
         double? ManualConnectionWithin15s, double? AbandonRate, double? IndustryAverageHandleSeconds, double? ServiceLevel, double? ServiceLevelPerf2,
         double? ServiceLevelOffered, double? AverageSpeedOfAnswerSeconds, double? AverageTalkSeconds, double? AverageHoldSeconds, double? AverageWrapSeconds,
-        Counts Counts, IReadOnlyList<Indicator> Indicators, string Source);
+        Counts Counts, IReadOnlyList<Indicator> Indicators, string Source)
+    {
+        /// <summary>The team (department id or code) the figures are limited to, if any.</summary>
+        public string? Team { get; init; }
+    }
 
     public sealed record SeriesPoint(string Key, string Label, CallKpis Kpis, Counts Counts);
 
@@ -133,22 +137,40 @@ public static class KpisApi
         return routes;
     }
 
-    internal static async Task<Ok<KpiReport>> Get(string? from, string? to, string? queue, string? agent, KefuDbContext db, TimeProvider clock,
+    internal static async Task<Ok<KpiReport>> Get(string? from, string? to, string? queue, string? agent, string? team, KefuDbContext db, TimeProvider clock,
         IOptions<CallTargets> targets, IOptions<KpiOptions> options, IOptions<Surveys.SurveyOptions> surveys, CancellationToken cancellationToken)
     {
         var period = KpiPeriod.Parse(from, to, clock.GetUtcNow().UtcDateTime);
-        var report = await ReportAsync(db, period, Blank(queue), Blank(agent), targets.Value, options.Value, surveys.Value.SatisfiedMinRating, cancellationToken);
-        return TypedResults.Ok(report);
+        var agents = await AgentsAsync(db, Blank(agent), Blank(team), cancellationToken);
+        var report = await ReportAsync(db, period, Blank(queue), agents, targets.Value, options.Value, surveys.Value.SatisfiedMinRating, cancellationToken);
+        return TypedResults.Ok(report with { Agent = Blank(agent), Team = Blank(team) });
     }
 
-    internal static async Task<Ok<IReadOnlyList<SeriesPoint>>> Series(string? from, string? to, string? by, string? queue, string? agent, KefuDbContext db,
-        TimeProvider clock, CancellationToken cancellationToken)
+    /// <summary>The agents a request is about: one agent, the members of a team (a department id or code), or null for all.</summary>
+    public static async Task<IReadOnlyCollection<string>?> AgentsAsync(KefuDbContext db, string? agent, string? team, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (team is null)
+        {
+            return agent is null ? null : [agent];
+        }
+
+        var department = await db.Departments.AsNoTracking()
+            .Where(d => d.Code == team || d.Id.ToString() == team.ToLowerInvariant())
+            .Select(d => (Guid?)d.Id).FirstOrDefaultAsync(cancellationToken)
+            ?? throw FieldValidationException.For("team", "must name a department (id or code)");
+        var members = await db.Users.AsNoTracking().Where(u => u.DepartmentId == department && u.UserName != null).Select(u => u.UserName!).ToListAsync(cancellationToken);
+        return agent is null ? members : members.Where(m => string.Equals(m, agent, StringComparison.Ordinal)).ToList();
+    }
+
+    internal static async Task<Ok<IReadOnlyList<SeriesPoint>>> Series(string? from, string? to, string? by, string? queue, string? agent, string? team,
+        KefuDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var period = KpiPeriod.Parse(from, to, clock.GetUtcNow().UtcDateTime);
         var grouping = (by ?? "day").Trim().ToLowerInvariant();
-        if (grouping is not ("day" or "week" or "month" or "hour" or "queue" or "agent"))
+        if (grouping is not ("day" or "week" or "month" or "hour" or "queue" or "agent" or "team"))
         {
-            throw FieldValidationException.For("by", "must be day, week, month, hour, queue or agent");
+            throw FieldValidationException.For("by", "must be day, week, month, hour, queue, agent or team");
         }
 
         if (!period.HourAligned)
@@ -156,7 +178,8 @@ public static class KpisApi
             throw FieldValidationException.For("from", "a series needs whole hours: use ISO dates or date-times on the hour");
         }
 
-        return TypedResults.Ok(await SeriesAsync(db, period, grouping, Blank(queue), Blank(agent), cancellationToken));
+        var agents = await AgentsAsync(db, Blank(agent), Blank(team), cancellationToken);
+        return TypedResults.Ok(await SeriesAsync(db, period, grouping, Blank(queue), agents, cancellationToken));
     }
 
     internal static async Task<Ok<TargetsView>> GetTargets(KefuDbContext db, HttpResponse response, CancellationToken cancellationToken)
@@ -249,8 +272,13 @@ public static class KpisApi
     }
 
     /// <summary>The report for a period (rollups when the period is on whole hours, raw call records otherwise).</summary>
-    public static async Task<KpiReport> ReportAsync(KefuDbContext db, KpiPeriod period, string? queue, string? agent, CallTargets targets, KpiOptions options,
-        int satisfiedMinRating, CancellationToken cancellationToken)
+    public static Task<KpiReport> ReportAsync(KefuDbContext db, KpiPeriod period, string? queue, string? agent, CallTargets targets, KpiOptions options,
+        int satisfiedMinRating, CancellationToken cancellationToken) =>
+        ReportAsync(db, period, queue, agent is null ? null : [agent], targets, options, satisfiedMinRating, cancellationToken);
+
+    /// <summary>The report for a period and the calls of <paramref name="agents"/> (null: all).</summary>
+    public static async Task<KpiReport> ReportAsync(KefuDbContext db, KpiPeriod period, string? queue, IReadOnlyCollection<string>? agents, CallTargets targets,
+        KpiOptions options, int satisfiedMinRating, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(period);
@@ -258,17 +286,17 @@ public static class KpisApi
         string source;
         if (period.HourAligned)
         {
-            var rows = await CallKpiRollups.SumAsync(db, CallKpiRollup.HourOf(period.From), CallKpiRollup.HourOf(period.To), queue, agent, null, cancellationToken);
+            var rows = await CallKpiRollups.SumAsync(db, CallKpiRollup.HourOf(period.From), CallKpiRollup.HourOf(period.To), queue, agents, null, cancellationToken);
             tally = rows.Count > 0 ? rows[0].Tally : new CallTally();
             source = "rollup";
         }
         else
         {
-            tally = await CallKpiRollups.NaiveSumAsync(db, period.From, period.To, queue, agent, targets, options, cancellationToken);
+            tally = await CallKpiRollups.NaiveSumAsync(db, period.From, period.To, queue, agents, targets, options, cancellationToken);
             source = "calls";
         }
 
-        var surveys = await CallSurveys.TallyAsync(db, period, queue, agent, satisfiedMinRating, cancellationToken);
+        var surveys = await CallSurveys.TallyAsync(db, period, queue, agents, satisfiedMinRating, cancellationToken);
         var kpis = CallKpis.From(tally, surveys);
         var (_, goals) = await TargetsAsync(db, cancellationToken);
         var indicators = KpiDefinitions.All.Select(d =>
@@ -278,25 +306,45 @@ public static class KpisApi
             return new Indicator(d.Key, d.NameZh, d.NameEn, d.Formula, d.Unit, value, target, d.Direction == TargetDirection.AtLeast ? "atLeast" : "atMost",
                 CallKpis.Met(value, target, d.Direction), d.Source);
         }).ToList();
-        return new KpiReport(period.From, period.To, queue, agent, kpis.ConnectionRate, kpis.AverageHandleSeconds, kpis.Csat, kpis.FirstContactResolution,
+        return new KpiReport(period.From, period.To, queue, agents is { Count: 1 } ? agents.First() : null, kpis.ConnectionRate, kpis.AverageHandleSeconds, kpis.Csat, kpis.FirstContactResolution,
             kpis.AnsweredWithin3Rings, kpis.ManualConnectionWithin15s, kpis.AbandonRate, kpis.IndustryAverageHandleSeconds, kpis.ServiceLevel,
             kpis.ServiceLevelPerf2, kpis.ServiceLevelOffered, kpis.AverageSpeedOfAnswerSeconds, kpis.AverageTalkSeconds, kpis.AverageHoldSeconds,
             kpis.AverageWrapSeconds, CountsOf(tally, surveys), indicators, source);
     }
 
     /// <summary>KPIs per group over a period on whole hours, from the rollups.</summary>
-    public static async Task<IReadOnlyList<SeriesPoint>> SeriesAsync(KefuDbContext db, KpiPeriod period, string by, string? queue, string? agent,
-        CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<SeriesPoint>> SeriesAsync(KefuDbContext db, KpiPeriod period, string by, string? queue, string? agent,
+        CancellationToken cancellationToken) =>
+        SeriesAsync(db, period, by, queue, agent is null ? null : [agent], cancellationToken);
+
+    /// <summary>KPIs per group over a period on whole hours for the calls of <paramref name="agents"/> (null: all); by=team groups agents by department.</summary>
+    public static async Task<IReadOnlyList<SeriesPoint>> SeriesAsync(KefuDbContext db, KpiPeriod period, string by, string? queue,
+        IReadOnlyCollection<string>? agents, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(period);
         var group = by switch
         {
             "hour" => RollupGroup.ChinaHourOfDay,
             "queue" => RollupGroup.Queue,
-            "agent" => RollupGroup.Agent,
+            "agent" or "team" => RollupGroup.Agent,
             _ => RollupGroup.ChinaDay,
         };
-        var rows = await CallKpiRollups.SumAsync(db, CallKpiRollup.HourOf(period.From), CallKpiRollup.HourOf(period.To), queue, agent, group, cancellationToken);
+        var rows = await CallKpiRollups.SumAsync(db, CallKpiRollup.HourOf(period.From), CallKpiRollup.HourOf(period.To), queue, agents, group, cancellationToken);
+        if (by == "team")
+        {
+            var teams = await db.Users.AsNoTracking().Where(u => u.UserName != null && u.DepartmentId != null)
+                .Join(db.Departments.AsNoTracking(), u => u.DepartmentId, d => d.Id, (u, d) => new { UserName = u.UserName!, d.Code, d.Name })
+                .ToListAsync(cancellationToken);
+            var teamOf = teams.ToDictionary(t => t.UserName, t => (t.Code, t.Name), StringComparer.Ordinal);
+            rows = rows.GroupBy(r => teamOf.TryGetValue(r.Key, out var t) ? t.Code : "", StringComparer.Ordinal)
+                .Select(g => (g.Key, Sum(g.Select(r => r.Tally)))).ToList();
+            var names = teams.GroupBy(t => t.Code, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Name, StringComparer.Ordinal);
+            return rows.OrderBy(r => r.Key, StringComparer.Ordinal)
+                .Select(r => new SeriesPoint(r.Key, names.GetValueOrDefault(r.Key, "—"), CallKpis.From(r.Tally, SurveyTally.None), CountsOf(r.Tally, SurveyTally.None)))
+                .ToList();
+        }
+
         IEnumerable<(string Key, string Label, CallTally Tally)> points = by switch
         {
             "day" or "week" or "month" => rows

@@ -86,9 +86,9 @@ public static class MonthlyReport
         ArgumentNullException.ThrowIfNull(clock);
         var now = clock.GetUtcNow().UtcDateTime;
         var (name, period) = MonthOf(month, now);
-        var calls = await KpisApi.ReportAsync(db, period, null, null, targets, options, surveys.SatisfiedMinRating, cancellationToken);
+        var calls = await KpisApi.ReportAsync(db, period, null, (string?)null, targets, options, surveys.SatisfiedMinRating, cancellationToken);
         var complaints = await ComplaintInsights.BuildAsync(db, period, new ComplaintInsights.Filter(null, null, null, null), "week", now, cancellationToken);
-        var weeks = (await KpisApi.SeriesAsync(db, period, "week", null, null, cancellationToken))
+        var weeks = (await KpisApi.SeriesAsync(db, period, "week", null, (string?)null, cancellationToken))
             .Select(p => new WeekLine(p.Key, p.Counts.Offered, p.Kpis.ConnectionRate, p.Kpis.AverageHandleSeconds, p.Kpis.FirstContactResolution,
                 p.Kpis.AnsweredWithin3Rings)).ToList();
         var satisfaction = await CallSurveys.ByServiceTypeAsync(db, period, surveys.SatisfiedMinRating, surveys, cancellationToken);

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Hosting;
+
 namespace Kefu.IntegrationTests;
 
 /// <summary>
@@ -33,6 +35,18 @@ internal static class TestMailServer
     public static string CustomerAddress => Require("KEFU_TEST_MAIL_CUSTOMER");
 
     public static string Password => Require("KEFU_TEST_MAIL_PASSWORD");
+
+    /// <summary>Turns the app's mail on and points its SMTP sender at the test server, sending as the support mailbox.</summary>
+    public static void UseForSending(IWebHostBuilder builder)
+    {
+        var (smtpHost, smtpPort) = Smtp;
+        builder.UseSetting("Kefu:Mail:Enabled", "true");
+        builder.UseSetting("Kefu:Mail:Smtp:Host", smtpHost);
+        builder.UseSetting("Kefu:Mail:Smtp:Port",
+            smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Kefu:Mail:Smtp:UseTls", "None");
+        builder.UseSetting("Kefu:Mail:FromAddress", SupportAddress);
+    }
 
     private static (string Host, int Port) Endpoint(string name)
     {

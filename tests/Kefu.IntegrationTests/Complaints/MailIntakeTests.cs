@@ -34,18 +34,13 @@ public sealed class MailApp : KefuAppFactory
     {
         base.ConfigureWebHost(builder);
         var (imapHost, imapPort) = TestMailServer.Imap;
-        var (smtpHost, smtpPort) = TestMailServer.Smtp;
         builder.UseSetting("Kefu:Jobs:Enabled", "false");
-        builder.UseSetting("Kefu:Mail:Enabled", "true");
+        TestMailServer.UseForSending(builder);
         builder.UseSetting("Kefu:Mail:Imap:Host", imapHost);
         builder.UseSetting("Kefu:Mail:Imap:Port", imapPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Kefu:Mail:Imap:User", TestMailServer.SupportAddress);
         builder.UseSetting("Kefu:Mail:Imap:Password", TestMailServer.Password);
         builder.UseSetting("Kefu:Mail:Imap:UseTls", "None");
-        builder.UseSetting("Kefu:Mail:Smtp:Host", smtpHost);
-        builder.UseSetting("Kefu:Mail:Smtp:Port", smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.UseSetting("Kefu:Mail:Smtp:UseTls", "None");
-        builder.UseSetting("Kefu:Mail:FromAddress", TestMailServer.SupportAddress);
         builder.UseSetting("Kefu:Mail:ProcessedFolder", ProcessedFolder);
         builder.UseSetting("Kefu:Mail:TrackingBaseUrl", "https://kefu.example.com");
     }

@@ -25,12 +25,7 @@ public sealed class MonthlyMailApp : KefuAppFactory
             return;
         }
 
-        var (smtpHost, smtpPort) = TestMailServer.Smtp;
-        builder.UseSetting("Kefu:Mail:Enabled", "true");
-        builder.UseSetting("Kefu:Mail:Smtp:Host", smtpHost);
-        builder.UseSetting("Kefu:Mail:Smtp:Port", smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.UseSetting("Kefu:Mail:Smtp:UseTls", "None");
-        builder.UseSetting("Kefu:Mail:FromAddress", TestMailServer.SupportAddress);
+        TestMailServer.UseForSending(builder);
         builder.UseSetting("Kefu:Reports:MonthlyRecipients:0", Recipient);
     }
 }

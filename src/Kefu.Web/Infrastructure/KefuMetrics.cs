@@ -29,7 +29,7 @@ public sealed class KefuMetrics : IDisposable
         meter.CreateObservableGauge("kefu.calls.waiting", () => sample.Waiting.Select(q => new Measurement<long>(q.Value, Tag("queue", q.Key))),
             description: "Calls waiting in each ACD queue for an agent");
         meter.CreateObservableGauge("kefu.agents", () => sample.Agents.Select(a => new Measurement<long>(a.Value, Tag("state", a.Key))),
-            description: "Agents by state (Offline, Idle, Ringing, Talking, WrapUp, Break)");
+            description: "Agents by state, named as in the API (Offline, Available, Ringing, OnCall, WrapUp, Break)");
         meter.CreateObservableCounter("kefu.sla.breaches", () => sample.Breaches.Select(b => new Measurement<long>(b.Value, Tag("kind", b.Key))),
             description: "Complaint deadlines missed and escalated, by deadline kind");
         meter.CreateObservableGauge("kefu.outbox.backlog", () => sample.Backlog.Select(b => new Measurement<long>(b.Value, Tag("channel", b.Key))),
@@ -61,7 +61,7 @@ public sealed class KefuMetrics : IDisposable
                 .GroupBy(m => m.Channel).Select(g => new { g.Key, Count = g.LongCount() }).ToListAsync(cancellationToken);
             sample = new Sample(
                 queues.ToDictionary(q => q.QueueId, q => (long)q.Waiting, StringComparer.Ordinal),
-                Enum.GetValues<AgentState>().ToDictionary(s => s.ToString(), s => (long)agents.Count(a => a.State == s), StringComparer.Ordinal),
+                Enum.GetValues<AgentState>().ToDictionary(AgentStates.ToApi, s => (long)agents.Count(a => a.State == s), StringComparer.Ordinal),
                 Enum.GetValues<DeadlineKind>().ToDictionary(k => k.ToString(), k => breaches.Where(b => b.Key == k).Sum(b => b.Count), StringComparer.Ordinal),
                 NotificationChannels.All.ToDictionary(c => c, c => backlog.Where(b => b.Key == c).Sum(b => b.Count), StringComparer.Ordinal));
         }

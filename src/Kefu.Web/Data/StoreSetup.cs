@@ -55,7 +55,9 @@ public static class StoreSetup
         var directory = configuration["Kefu:DataDirectory"] ?? "data";
         directory = Path.GetFullPath(Path.IsPathRooted(directory) ? directory : Path.Combine(contentRoot, directory));
         Directory.CreateDirectory(directory);
-        return $"Data Source={Path.Combine(directory, "kefu.db")};Pooling=True";
+        // Default Timeout bounds how long a write waits for another writer's lock (SQLITE_BUSY afterwards: answered 503).
+        var busy = Math.Max(1, configuration.GetValue($"{Infrastructure.StoreOutageOptions.Section}:BusyTimeoutSeconds", 10));
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Data Source={Path.Combine(directory, "kefu.db")};Pooling=True;Default Timeout={busy}");
     }
 
     public static IServiceCollection AddKefuStore(this IServiceCollection services, IConfiguration configuration, string contentRoot)

@@ -6,7 +6,8 @@ namespace Kefu.Web.Infrastructure;
 /// <summary>
 /// Command-line operations for operators:
 /// <c>migrate</c> — apply pending migrations to the configured store and exit;
-/// <c>create-admin --user NAME --password PASSWORD [--display-name NAME]</c> — create an administrator.
+/// <c>create-admin --user NAME --password PASSWORD [--display-name NAME]</c> — create an administrator;
+/// <c>backup --to FILE</c> / <c>restore --from FILE [--force]</c> — see <see cref="BackupCommands"/>.
 /// </summary>
 public static class AdminCommands
 {
@@ -21,6 +22,12 @@ public static class AdminCommands
                 return true;
             case "create-admin":
                 Environment.ExitCode = await CreateAdminAsync(app, args);
+                return true;
+            case "backup":
+                Environment.ExitCode = await BackupCommands.BackupAsync(app, args);
+                return true;
+            case "restore":
+                Environment.ExitCode = await BackupCommands.RestoreAsync(app, args);
                 return true;
             default:
                 return false;

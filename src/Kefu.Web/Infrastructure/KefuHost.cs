@@ -22,7 +22,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.OpenApi;
 using MudBlazor.Services;
-using Prometheus;
 using Scalar.AspNetCore;
 
 namespace Kefu.Web.Infrastructure;
@@ -45,7 +44,9 @@ public static class KefuHost
 
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.FormatterName = RedactingConsoleFormatter.FormatterName)
-            .AddConsoleFormatter<RedactingConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
+            .AddConsoleFormatter<RedactingConsoleFormatter, RedactingConsoleFormatterOptions>(o =>
+                o.Json = !string.Equals(configuration["Kefu:Logging:Format"], "text", StringComparison.OrdinalIgnoreCase));
+        builder.AddKefuTelemetry();
 
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
@@ -55,6 +56,7 @@ public static class KefuHost
             c.ProblemDetails.Extensions.TryAdd("traceId", c.HttpContext.TraceIdentifier);
         });
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        services.Configure<StoreOutageOptions>(configuration.GetSection(StoreOutageOptions.Section));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 
         services.AddKefuStore(configuration, builder.Environment.ContentRootPath);
@@ -153,7 +155,8 @@ public static class KefuHost
             .AddPolicy(KefuPolicies.QualityWrite, p => p.RequireRole(KefuRoles.QA, KefuRoles.Admin))
             .AddPolicy(KefuPolicies.Insights, p => p.RequireRole(KefuRoles.Supervisor, KefuRoles.QA, KefuRoles.Admin))
             .AddPolicy(KefuPolicies.QualityLead, p => p.RequireRole(KefuRoles.QA, KefuRoles.Supervisor, KefuRoles.Admin))
-            .AddPolicy(KefuPolicies.SurveyRead, p => p.RequireRole(KefuRoles.Supervisor, KefuRoles.QA, KefuRoles.Admin));
+            .AddPolicy(KefuPolicies.SurveyRead, p => p.RequireRole(KefuRoles.Supervisor, KefuRoles.QA, KefuRoles.Admin))
+            .AddPolicy(Telemetry.MetricsPolicy, p => p.RequireAssertion(Telemetry.MayReadMetrics));
         services.AddCascadingAuthenticationState();
 
         services.AddLocalization(o => o.ResourcesPath = "Resources");
@@ -202,7 +205,7 @@ public static class KefuHost
 
     private static Task ApiAware(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
     {
-        if (context.Request.Path.StartsWithSegments("/api"))
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/metrics"))
         {
             context.Response.StatusCode = status;
             return Task.CompletedTask;
@@ -215,6 +218,7 @@ public static class KefuHost
     public static WebApplication UseKefu(this WebApplication app)
     {
         app.UseForwardedHeaders();
+        app.UseCorrelationId();
         app.UseKefuSecurityHeaders();
         app.UseExceptionHandler();
         // Machine endpoints answer errors with problem details; pages re-execute to the not-found page.
@@ -226,7 +230,6 @@ public static class KefuHost
         }
 
         app.UseRequestLocalization();
-        app.UseHttpMetrics();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -234,7 +237,7 @@ public static class KefuHost
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
-        app.MapMetrics("/metrics").AllowAnonymous();
+        app.MapKefuMetrics();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference(o => o.WithTitle("Kefu API")).AllowAnonymous();
 

@@ -4,8 +4,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Kefu.Web.Infrastructure;
 
-/// <summary>Maps domain exceptions (and EF Core's concurrency and unique-index races) to RFC 9457 problem responses.</summary>
-internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problemDetails, ILogger<ProblemDetailsExceptionHandler> logger)
+/// <summary>Maps domain exceptions (EF Core's concurrency and unique-index races, store outages) to RFC 9457 problem responses.</summary>
+internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problemDetails, ILogger<ProblemDetailsExceptionHandler> logger,
+    Microsoft.Extensions.Options.IOptions<StoreOutageOptions> outage)
     : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -30,6 +31,7 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
                 Detail = "Another request created the same record at the same moment. Reload to see the current state.",
             },
             BadHttpRequestException b => new ProblemDetails { Status = b.StatusCode, Title = "Bad request.", Detail = b.Message },
+            _ when StoreOutage.IsStoreUnavailable(exception) => Unavailable(httpContext, exception),
             _ => null,
         };
         if (problem is null)
@@ -37,7 +39,11 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             return false;
         }
 
-        if (problem.Status >= 500)
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            logger.LogWarning("Store unavailable, request refused with 503: {Reason}", exception.GetBaseException().Message);
+        }
+        else if (problem.Status >= 500)
         {
             logger.LogError(exception, "Unhandled error");
         }
@@ -61,6 +67,21 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
         Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteExtendedErrorCode is 2067 or 1555,
         _ => false,
     };
+
+    private ProblemDetails Unavailable(HttpContext context, Exception exception)
+    {
+        StoreOutage.ForgetBrokenConnections(exception);
+        var seconds = Math.Max(1, outage.Value.RetryAfterSeconds);
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = "The store is unavailable.",
+            Detail = $"Nothing was stored. Send the same request again after {seconds} s (Retry-After); repeated CTI event ids are recognised as duplicates.",
+        };
+        problem.Extensions["retryAfterSeconds"] = seconds;
+        return problem;
+    }
 
     private static ProblemDetails Stale(HttpContext context, StaleVersionException s)
     {

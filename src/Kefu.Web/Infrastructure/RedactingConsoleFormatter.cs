@@ -7,19 +7,55 @@ using Microsoft.Extensions.Logging.Console;
 
 namespace Kefu.Web.Infrastructure;
 
+/// <summary>Log format (<c>Kefu:Logging:Format</c>): <c>json</c> (default, one object per line) or <c>text</c> (one readable line).</summary>
+public sealed class RedactingConsoleFormatterOptions : ConsoleFormatterOptions
+{
+    public bool Json { get; set; } = true;
+}
+
 /// <summary>
-/// Writes one JSON object per log line (time, level, category, event, message, exception, scopes), with ID numbers,
-/// bank-card numbers, passwords and mobile numbers masked, so that logs never carry customer PII (principle 001: confidentiality).
+/// Writes one JSON object per log line (time, level, category, event, correlationId, message, exception, state) — or,
+/// with <c>Kefu:Logging:Format=text</c>, one plain line — with ID numbers, bank-card numbers, passwords and mobile
+/// numbers masked in either, so that logs never carry customer PII (principle 001: confidentiality).
 /// </summary>
-public sealed partial class RedactingConsoleFormatter() : ConsoleFormatter(FormatterName)
+public sealed partial class RedactingConsoleFormatter : ConsoleFormatter
 {
     public const string FormatterName = "kefu-json";
+    private readonly Func<bool> writesJson;
+
+    /// <summary>JSON lines (as in tests).</summary>
+    public RedactingConsoleFormatter()
+        : base(FormatterName) => writesJson = () => true;
+
+    public RedactingConsoleFormatter(Microsoft.Extensions.Options.IOptionsMonitor<RedactingConsoleFormatterOptions> options)
+        : base(FormatterName)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        writesJson = () => options.CurrentValue.Json;
+    }
 
     public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
     {
+        ArgumentNullException.ThrowIfNull(textWriter);
         var message = logEntry.Formatter?.Invoke(logEntry.State, logEntry.Exception);
         if (message is null && logEntry.Exception is null)
         {
+            return;
+        }
+
+        var correlationId = CorrelationId(scopeProvider);
+        if (!writesJson())
+        {
+            var line = new StringBuilder()
+                .Append(DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture)).Append(' ')
+                .Append(logEntry.LogLevel.ToString()).Append(' ').Append(logEntry.Category)
+                .Append(correlationId is null ? "" : " [" + correlationId + "]").Append(": ").Append(Redact(message ?? ""));
+            if (logEntry.Exception is not null)
+            {
+                line.AppendLine().Append(Redact(logEntry.Exception.ToString()));
+            }
+
+            textWriter.WriteLine(line.ToString());
             return;
         }
 
@@ -33,6 +69,11 @@ public sealed partial class RedactingConsoleFormatter() : ConsoleFormatter(Forma
             if (logEntry.EventId.Id != 0)
             {
                 json.WriteNumber("eventId", logEntry.EventId.Id);
+            }
+
+            if (correlationId is not null)
+            {
+                json.WriteString("correlationId", correlationId);
             }
 
             json.WriteString("message", Redact(message ?? ""));
@@ -56,6 +97,26 @@ public sealed partial class RedactingConsoleFormatter() : ConsoleFormatter(Forma
         }
 
         textWriter.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
+    }
+
+    /// <summary>The innermost correlation id among the active scopes (set per request by <see cref="Telemetry.UseCorrelationId"/>).</summary>
+    private static string? CorrelationId(IExternalScopeProvider? scopeProvider)
+    {
+        string? found = null;
+        scopeProvider?.ForEachScope((scope, _) =>
+        {
+            if (scope is IEnumerable<KeyValuePair<string, object>> pairs)
+            {
+                foreach (var (key, value) in pairs)
+                {
+                    if (key == Telemetry.CorrelationKey)
+                    {
+                        found = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture);
+                    }
+                }
+            }
+        }, (object?)null);
+        return found;
     }
 
     /// <summary>Masks PII in one log text: <see cref="PiiDetector"/> kinds plus mainland mobile numbers.</summary>

@@ -30,14 +30,23 @@ public sealed class PlatformTests(KefuAppFactory app)
     }
 
     [Fact]
-    public async Task Metrics_AreExposedInPrometheusFormat()
+    public async Task Metrics_AreExposedInPrometheusFormat_ToAnAdmin()
     {
-        var client = app.CreateClient();
+        var client = await app.ClientForAsync("admin");
         await client.GetAsync("/health/live");
 
         var text = await client.GetStringAsync("/metrics");
 
-        Assert.Contains("# TYPE http_requests_received_total counter", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE http_server_request_duration_seconds histogram", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE kefu_agents gauge", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metrics_AreRefused_ToAnonymousCallersOffLoopback_AndToOtherRoles()
+    {
+        // The test server has no remote address, so it is not loopback: only an Admin may scrape.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().GetAsync("/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.ClientForAsync("agent")).GetAsync("/metrics")).StatusCode);
     }
 
     [Fact]

@@ -39,7 +39,26 @@ public static class CtiApi
 
     public sealed record CommandsResponse(long Last, IReadOnlyList<CtiAction> Commands);
 
-    internal static async Task<Results<Ok<CtiResponse>, ProblemHttpResult>> PostEvents(HttpRequest request, CallCenter center, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<CtiResponse>, ProblemHttpResult>> PostEvents(HttpRequest request, CallCenter center, IOptions<JsonOptions> json,
+        KefuMetrics metrics, CancellationToken cancellationToken)
+    {
+        var posted = new[] { 1 };
+        try
+        {
+            var response = await StoreEventsAsync(request, center, json, posted, cancellationToken);
+            metrics.CtiEvents("accepted", response.Accepted.Count);
+            metrics.CtiEvents("duplicate", response.Duplicates.Count);
+            return TypedResults.Ok(response);
+        }
+        catch (Exception e) when (e is FieldValidationException || StoreOutage.IsStoreUnavailable(e))
+        {
+            metrics.CtiEvents("refused", posted[0]);
+            throw;
+        }
+    }
+
+    /// <summary>Parses and stores a batch; <paramref name="posted"/>[0] is set to the number of events in it.</summary>
+    private static async Task<CtiResponse> StoreEventsAsync(HttpRequest request, CallCenter center, IOptions<JsonOptions> json, int[] posted, CancellationToken cancellationToken)
     {
         JsonDocument document;
         try
@@ -61,6 +80,7 @@ public static class CtiApi
 
             var inputs = new List<CtiEventInput>();
             var elements = single ? [document.RootElement] : document.RootElement.EnumerateArray().ToList();
+            posted[0] = Math.Max(1, elements.Count);
             var errors = new FieldErrors();
             for (var i = 0; i < elements.Count; i++)
             {
@@ -78,7 +98,7 @@ public static class CtiApi
 
             errors.ThrowIfAny();
             var result = await center.HandleEventsAsync(inputs, single, cancellationToken);
-            return TypedResults.Ok(new CtiResponse(result.Accepted, result.Duplicates, result.Actions));
+            return new CtiResponse(result.Accepted, result.Duplicates, result.Actions);
         }
     }
 

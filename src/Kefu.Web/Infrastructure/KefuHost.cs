@@ -202,7 +202,7 @@ public static class KefuHost
 
     private static Task ApiAware(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
     {
-        if (context.Request.Path.StartsWithSegments("/api"))
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/hubs"))
         {
             context.Response.StatusCode = status;
             return Task.CompletedTask;
@@ -220,6 +220,7 @@ public static class KefuHost
         // Machine endpoints answer errors with problem details; pages re-execute to the not-found page.
         app.UseWhen(IsMachineEndpoint, api => api.UseStatusCodePages());
         app.UseWhen(c => !IsMachineEndpoint(c), ui => ui.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        app.UseKefuRequestBodyLimits();
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();
@@ -281,7 +282,7 @@ public static class KefuHost
     private static bool IsMachineEndpoint(HttpContext context) =>
         context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/account")
         || context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/openapi")
-        || context.Request.Path.StartsWithSegments("/metrics");
+        || context.Request.Path.StartsWithSegments("/metrics") || context.Request.Path.StartsWithSegments("/hubs");
 
     /// <summary>Migrates the store (unless disabled), ensures roles and departments, and seeds demo data in demo mode.</summary>
     public static async Task PrepareStoreAsync(this WebApplication app)

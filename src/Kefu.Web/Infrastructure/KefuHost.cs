@@ -191,7 +191,20 @@ public static class KefuHost
         });
 
         services.AddHealthChecks().AddDbContextCheck<KefuDbContext>("store", tags: ["ready"]);
-        services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+        services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // Loopback proxies are trusted by default; a proxy on another host is named in Kefu:ForwardedHeaders:KnownProxies.
+            foreach (var proxy in (configuration["Kefu:ForwardedHeaders:KnownProxies"] ?? "").Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (System.Net.IPAddress.TryParse(proxy, out var address))
+                {
+                    o.KnownProxies.Add(address);
+                }
+            }
+        });
+        // HSTS (outside Development, on HTTPS requests, including those a trusted proxy forwards as https).
+        services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(configuration.GetValue("Kefu:Hsts:MaxAgeDays", 365)));
 
         // Render Chinese as characters, not &#x..; entities (smaller pages, readable source).
         services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));

@@ -119,7 +119,7 @@ internal sealed class RedisHealthCheck(RedisConnection redis) : IHealthCheck
 /// from Redis are dropped, so every page sees every change exactly once.
 /// </summary>
 internal sealed class CallCenterRelay(CallCenterSignals signals, RedisConnection redis, Microsoft.Extensions.Options.IOptions<RedisOptions> options,
-    ILogger<CallCenterRelay> logger) : IHostedService
+    ILogger<CallCenterRelay> logger) : IHostedService, IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly string _origin = Guid.NewGuid().ToString("N");
@@ -127,22 +127,75 @@ internal sealed class CallCenterRelay(CallCenterSignals signals, RedisConnection
 
     private RedisChannel Channel => RedisChannel.Literal(options.Value.ChannelPrefix + ":callcenter");
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _subscribing;
+
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        var connection = await redis.GetAsync(cancellationToken);
-        _subscriber = connection.GetSubscriber();
-        await _subscriber.SubscribeAsync(Channel, (_, value) => Receive(value));
+        // Never hold up the start for Redis: subscribe in the background and keep trying (readiness reports Redis meanwhile).
         signals.Published += Publish;
+        _subscribing = SubscribeAsync(_stopping.Token);
+        return Task.CompletedTask;
+    }
+
+    private async Task SubscribeAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var connection = await redis.GetAsync(stoppingToken);
+                var subscriber = connection.GetSubscriber();
+                await subscriber.SubscribeAsync(Channel, (_, value) => Receive(value));
+                _subscriber = subscriber; // from now on the connection re-subscribes by itself after a reconnect
+                return;
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                logger.LogWarning(e, "Subscribing to call-center changes in Redis failed; retrying in 5 s");
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         signals.Published -= Publish;
+        await _stopping.CancelAsync();
+        if (_subscribing is not null)
+        {
+            try
+            {
+                await _subscribing.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // stopping anyway
+            }
+        }
+
         if (_subscriber is not null)
         {
-            await _subscriber.UnsubscribeAsync(Channel);
+            try
+            {
+                await _subscriber.UnsubscribeAsync(Channel);
+            }
+            catch (RedisException)
+            {
+                // the connection is going away with the process
+            }
         }
     }
+
+    public void Dispose() => _stopping.Dispose();
 
     private void Publish(object? sender, CallCenterChangeEventArgs change)
     {

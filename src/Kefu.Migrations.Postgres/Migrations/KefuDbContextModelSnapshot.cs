@@ -198,6 +198,22 @@ namespace Kefu.Migrations.Postgres.Migrations
                     b.ToTable("AuditEntries", (string)null);
                 });
 
+            modelBuilder.Entity("Kefu.Web.Features.Calls.AcdStamp", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("Version")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AcdStamps", (string)null);
+                });
+
             modelBuilder.Entity("Kefu.Web.Features.Calls.AgentPresence", b =>
                 {
                     b.Property<string>("UserName")

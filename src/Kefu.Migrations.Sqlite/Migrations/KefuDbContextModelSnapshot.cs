@@ -192,6 +192,22 @@ namespace Kefu.Migrations.Sqlite.Migrations
                     b.ToTable("AuditEntries", (string)null);
                 });
 
+            modelBuilder.Entity("Kefu.Web.Features.Calls.AcdStamp", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ChangedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AcdStamps", (string)null);
+                });
+
             modelBuilder.Entity("Kefu.Web.Features.Calls.AgentPresence", b =>
                 {
                     b.Property<string>("UserName")

@@ -76,7 +76,8 @@ public static class KefuHost
         services.AddSingleton<Features.Quality.ScriptRuleBook>();
         services.Configure<Features.Quality.ScorecardOptions>(configuration.GetSection(Features.Quality.ScorecardOptions.Section));
         services.AddKnowledge();
-        services.AddSignalR();
+        var signalR = services.AddSignalR();
+        services.AddKefuScaleOut(configuration, signalR);
         var jobs = configuration.GetValue("Kefu:Jobs:Enabled", true);
         if (jobs)
         {

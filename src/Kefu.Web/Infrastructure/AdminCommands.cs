@@ -6,7 +6,8 @@ namespace Kefu.Web.Infrastructure;
 /// <summary>
 /// Command-line operations for operators:
 /// <c>migrate</c> — apply pending migrations to the configured store and exit;
-/// <c>create-admin --user NAME --password PASSWORD [--display-name NAME]</c> — create an administrator.
+/// <c>create-admin --user NAME --password PASSWORD [--display-name NAME]</c> — create an administrator;
+/// <c>generate [--calls N] [--complaints N] [--months M] [--seats S] [--seed N] [--end ISO]</c> — fill the store with generated history.
 /// </summary>
 public static class AdminCommands
 {
@@ -21,6 +22,9 @@ public static class AdminCommands
                 return true;
             case "create-admin":
                 Environment.ExitCode = await CreateAdminAsync(app, args);
+                return true;
+            case "generate":
+                Environment.ExitCode = await GenerateCommand.RunAsync(app, args);
                 return true;
             default:
                 return false;

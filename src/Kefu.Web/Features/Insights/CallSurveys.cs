@@ -12,9 +12,19 @@ public static class CallSurveys
     /// <summary>
     /// Answers and satisfied answers (rating ≥ <paramref name="satisfiedMinRating"/>) of call surveys whose call was offered in the
     /// period; <paramref name="queue"/>/<paramref name="agents"/> as the invitation recorded them from the call. The same set the survey
-    /// list shows for <c>kind=call&amp;callsFrom=…&amp;callsTo=…</c>.
+    /// list shows for <c>kind=call&amp;callsFrom=…&amp;callsTo=…</c>. From the hourly survey rollups when the period is on whole hours.
     /// </summary>
-    public static async Task<SurveyTally> TallyAsync(KefuDbContext db, KpiPeriod period, string? queue, IReadOnlyCollection<string>? agents, int satisfiedMinRating,
+    public static Task<SurveyTally> TallyAsync(KefuDbContext db, KpiPeriod period, string? queue, IReadOnlyCollection<string>? agents, int satisfiedMinRating,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(period);
+        return period.HourAligned
+            ? CallSurveyRollups.SumAsync(db, CallKpiRollup.HourOf(period.From), CallKpiRollup.HourOf(period.To), queue, agents, satisfiedMinRating, cancellationToken)
+            : NaiveTallyAsync(db, period, queue, agents, satisfiedMinRating, cancellationToken);
+    }
+
+    /// <summary>The same counts over the raw invitations joined to their calls (periods off the hour, checks and the benchmark).</summary>
+    public static async Task<SurveyTally> NaiveTallyAsync(KefuDbContext db, KpiPeriod period, string? queue, IReadOnlyCollection<string>? agents, int satisfiedMinRating,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);

@@ -280,6 +280,15 @@ public sealed class DataGenerator(IServiceProvider services, TextWriter log)
     /// <summary>A call still going on at the end of the period is cut to what had happened by then (as the projection would show it).</summary>
     private static CallRecord Finish(CallRecord call, DateTime end)
     {
+        // Whole milliseconds: PostgreSQL keeps microseconds, and the rollups must count what the store gives back.
+        call.OfferedAt = Milliseconds(call.OfferedAt);
+        call.IvrAt = Milliseconds(call.IvrAt);
+        call.QueuedAt = Milliseconds(call.QueuedAt);
+        call.RingingAt = Milliseconds(call.RingingAt);
+        call.AnsweredAt = Milliseconds(call.AnsweredAt);
+        call.EndedAt = Milliseconds(call.EndedAt);
+        call.WrapUpEndedAt = Milliseconds(call.WrapUpEndedAt);
+        call.DispositionAt = Milliseconds(call.DispositionAt);
         if (call.WrapUpEndedAt > end)
         {
             call.WrapUpEndedAt = null;
@@ -532,6 +541,8 @@ public sealed class DataGenerator(IServiceProvider services, TextWriter log)
 
         return choices[^1].Value;
     }
+
+    private static DateTime? Milliseconds(DateTime? utc) => utc is { } t ? new DateTime(t.Ticks - (t.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc) : null;
 
     private static Guid V7(DateTime utc) => Guid.CreateVersion7(new DateTimeOffset(utc, TimeSpan.Zero));
 

@@ -59,6 +59,42 @@ public static class CallSurveys
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(period);
         ArgumentNullException.ThrowIfNull(options);
+        // Counted by the store: answers per kind, queue, complaint category, satisfied or not and the reasons ticked (few distinct sets).
+        var groups = await db.Set<SurveyInvitation>().AsNoTracking()
+            .Where(i => i.AnsweredAt >= period.From && i.AnsweredAt < period.To && i.Rating != null)
+            .GroupJoin(db.Complaints.AsNoTracking(), i => i.ComplaintId, c => (Guid?)c.Id, (i, cs) => new { i, cs })
+            .SelectMany(x => x.cs.DefaultIfEmpty(), (x, c) => new { x.i.Kind, x.i.Queue, CategoryId = c == null ? (Guid?)null : c.CategoryId, x.i.Rating, x.i.Reasons })
+            .GroupBy(a => new { a.Kind, a.Queue, a.CategoryId, Unhappy = a.Rating < satisfiedMinRating, a.Reasons })
+            .Select(g => new { g.Key.Kind, g.Key.Queue, g.Key.CategoryId, g.Key.Unhappy, g.Key.Reasons, Count = g.LongCount() })
+            .ToListAsync(cancellationToken);
+        var queues = await db.Set<CallQueue>().AsNoTracking().ToDictionaryAsync(q => q.Id, q => q.Name, cancellationToken);
+        var categories = await db.ComplaintCategories.AsNoTracking().ToDictionaryAsync(k => k.Id, k => k.Name, cancellationToken);
+        var labels = options.EffectiveReasons.ToDictionary(r => r.Code, r => r.Label, StringComparer.Ordinal);
+        string TypeOf(string kind, string? queue, Guid? category) => kind == SurveyKinds.Call
+            ? "来电：" + (queue is null ? "未分队列" : queues.GetValueOrDefault(queue, queue))
+            : "投诉：" + (category is { } id && categories.TryGetValue(id, out var name) ? name : "其他");
+        return groups.GroupBy(a => TypeOf(a.Kind, a.Queue, a.CategoryId), StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var answers = g.Sum(a => a.Count);
+                var unhappy = g.Where(a => a.Unhappy).ToList();
+                var source = unhappy.Count > 0 ? unhappy : g.ToList();
+                var reasons = source.SelectMany(a => (a.Reasons ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(r => (Reason: r, a.Count)))
+                    .GroupBy(r => r.Reason, StringComparer.Ordinal).Select(r => (r.Key, Count: r.Sum(x => x.Count)))
+                    .OrderByDescending(r => r.Count).ThenBy(r => r.Key, StringComparer.Ordinal).Take(3)
+                    .Select(r => labels.GetValueOrDefault(r.Key, r.Key)).ToList();
+                return new MonthlyReport.SatisfactionLine(g.Key, answers, g.Where(a => !a.Unhappy).Sum(a => a.Count) / (double)answers, reasons);
+            })
+            .OrderByDescending(l => l.Answers).ThenBy(l => l.ServiceType, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The same lines computed from the answers loaded into memory (for checks and the benchmark).</summary>
+    public static async Task<IReadOnlyList<MonthlyReport.SatisfactionLine>> NaiveByServiceTypeAsync(KefuDbContext db, KpiPeriod period, int satisfiedMinRating,
+        SurveyOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(period);
+        ArgumentNullException.ThrowIfNull(options);
         var answers = await db.Set<SurveyInvitation>().AsNoTracking()
             .Where(i => i.AnsweredAt >= period.From && i.AnsweredAt < period.To && i.Rating != null)
             .Select(i => new { i.Kind, i.Queue, i.ComplaintId, Rating = i.Rating!.Value, i.Reasons })

@@ -77,5 +77,33 @@ public sealed class GeneratorTests(GeneratorApp app) : IClassFixture<GeneratorAp
         var complaints = await supervisor.GetFromJsonAsync<JsonElement>("/api/v1/kpis/complaints?from=2026-07-01&to=2026-07-31");
         Assert.True(complaints.GetProperty("measures").GetProperty("created").GetInt64() > 300);
         Assert.NotEmpty(complaints.GetProperty("rootCauses").EnumerateArray());
+
+        // The store's aggregates equal the in-memory computation: complaint measures, breakdowns and trend; satisfaction by service type.
+        var now = app.Clock!.GetUtcNow().UtcDateTime;
+        var month = new KpiPeriod(result.From, result.To);
+        foreach (var (filter, by) in new (ComplaintInsights.Filter, string)[]
+                 {
+                     (new(null, null, null, null), "day"), (new(null, ComplaintSeverity.High, null, null), "week"), (new(null, null, ComplaintChannel.Phone, null), "month"),
+                 })
+        {
+            var fast = await ComplaintInsights.BuildAsync(db, month, filter, by, now, CancellationToken.None);
+            var naive = await ComplaintInsights.NaiveBuildAsync(db, month, filter, by, now, CancellationToken.None);
+            Assert.Equal(naive.Measures with { AverageHandlingHours = null, QaAverageScore = null }, fast.Measures with { AverageHandlingHours = null, QaAverageScore = null });
+            Assert.Equal(naive.Measures.AverageHandlingHours!.Value, fast.Measures.AverageHandlingHours!.Value, 1e-9 * naive.Measures.AverageHandlingHours.Value);
+            Assert.Equal(naive.ByCategory, fast.ByCategory);
+            Assert.Equal(naive.BySeverity, fast.BySeverity);
+            Assert.Equal(naive.ByChannel, fast.ByChannel);
+            Assert.Equal(naive.RootCauses.Select(c => (c.Key, c.Count)), fast.RootCauses.Select(c => (c.Key, c.Count)));
+            Assert.Equal(naive.FindingsByDepartment.Select(c => (c.Key, c.Count)).OrderBy(c => c.Key, StringComparer.Ordinal),
+                fast.FindingsByDepartment.Select(c => (c.Key, c.Count)).OrderBy(c => c.Key, StringComparer.Ordinal));
+            Assert.Equal(naive.Trend, fast.Trend);
+        }
+
+        var surveyOptions = app.Services.GetRequiredService<IOptions<SurveyOptions>>().Value;
+        var lines = await CallSurveys.ByServiceTypeAsync(db, month, 4, surveyOptions, CancellationToken.None);
+        var naiveLines = await CallSurveys.NaiveByServiceTypeAsync(db, month, 4, surveyOptions, CancellationToken.None);
+        Assert.NotEmpty(lines);
+        Assert.Equal(naiveLines.Select(l => (l.ServiceType, l.Answers, l.Csat, string.Join(",", l.TopReasons))),
+            lines.Select(l => (l.ServiceType, l.Answers, l.Csat, string.Join(",", l.TopReasons))));
     }
 }

@@ -34,12 +34,12 @@ public static class CallSurveys
                 && db.Set<CallRecord>().Any(c => c.Id == i.CallId && c.OfferedAt >= period.From && c.OfferedAt < period.To));
         if (queue is not null)
         {
-            answers = answers.Where(i => i.Queue == queue);
+            answers = answers.Where(i => (i.Queue ?? "") == queue); // as the call figures: no queue is ""
         }
 
         if (agents is not null)
         {
-            answers = answers.Where(i => i.Agent != null && agents.Contains(i.Agent));
+            answers = answers.Where(i => agents.Contains(i.Agent ?? ""));
         }
 
         var counts = await answers.GroupBy(_ => 1)

@@ -34,7 +34,8 @@ public sealed class BulkSession : IAsyncDisposable
     {
         if (IsPostgres)
         {
-            var connection = new NpgsqlConnection(db.Database.GetConnectionString());
+            // No command timeout: completing a COPY of millions of rows (index upkeep, WAL) can take minutes.
+            var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()) { CommandTimeout = 0 }.ConnectionString);
             await connection.OpenAsync(cancellationToken);
             connections.Add(connection);
             return await BulkWriter<T>.OpenAsync(db, this, connection, cancellationToken);
@@ -124,6 +125,7 @@ public sealed partial class BulkWriter<T> : IAsyncDisposable where T : class
         if (connection is NpgsqlConnection npgsql)
         {
             var copy = await npgsql.BeginBinaryImportAsync($"COPY \"{table}\" ({names}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+            copy.Timeout = TimeSpan.Zero;
             return new BulkWriter<T>(mapped, session, copy, null);
         }
 

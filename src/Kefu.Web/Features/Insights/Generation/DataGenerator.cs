@@ -82,8 +82,8 @@ public sealed class DataGenerator(IServiceProvider services, TextWriter log)
         var start = end.AddMonths(-options.Months);
         var firstHour = CallKpiRollup.HourOf(start);
         var lastHour = CallKpiRollup.HourOf(end);
-        if (await db.Set<CallKpiRollup>().AnyAsync(r => r.Hour >= firstHour && r.Hour < lastHour && r.Offered > 0, cancellationToken)
-            || await db.Set<CallSurveyRollup>().AnyAsync(r => r.Hour >= firstHour && r.Hour < lastHour, cancellationToken))
+        if (options.Calls > 0 && await db.Set<CallKpiRollup>().AnyAsync(r => r.Hour >= firstHour && r.Hour < lastHour && r.Offered > 0, cancellationToken)
+            || (options.Calls > 0 && await db.Set<CallSurveyRollup>().AnyAsync(r => r.Hour >= firstHour && r.Hour < lastHour, cancellationToken)))
         {
             throw new InvalidOperationException($"The store already has calls offered between {start:O} and {end:O}: generate into an empty store or pass --end before them.");
         }

@@ -1859,6 +1859,43 @@ namespace Kefu.Migrations.Postgres.Migrations
                     b.ToTable("CallKpiRollupState", (string)null);
                 });
 
+            modelBuilder.Entity("Kefu.Web.Features.Insights.CallSurveyRollup", b =>
+                {
+                    b.Property<long>("Hour")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Queue")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Agent")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("Rated1")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Rated2")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Rated3")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Rated4")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Rated5")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Hour", "Queue", "Agent");
+
+                    b.HasIndex("Agent", "Hour");
+
+                    b.HasIndex("Queue", "Hour");
+
+                    b.ToTable("CallSurveyRollups", (string)null);
+                });
+
             modelBuilder.Entity("Kefu.Web.Features.Insights.KpiTargetSet", b =>
                 {
                     b.Property<int>("Id")

@@ -7,7 +7,7 @@ namespace Kefu.Web.Infrastructure;
 /// Command-line operations for operators:
 /// <c>migrate</c> — apply pending migrations to the configured store and exit;
 /// <c>create-admin --user NAME --password PASSWORD [--display-name NAME]</c> — create an administrator;
-/// <c>backup --to FILE</c> / <c>restore --from FILE [--force]</c> — see <see cref="BackupCommands"/>.
+/// <c>backup --to FILE</c> / <c>restore --from FILE [--force]</c> — see <see cref="BackupCommands"/>;
 /// <c>generate [--calls N] [--complaints N] [--months M] [--seats S] [--seed N] [--end ISO]</c> — fill the store with generated history.
 /// </summary>
 public static class AdminCommands

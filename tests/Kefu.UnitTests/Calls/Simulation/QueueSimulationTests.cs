@@ -55,10 +55,10 @@ public sealed class QueueSimulationTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void TwoHundredThousandCallsAtOneHundredTwentyAgents_RunInSecondsAndStayNearErlangC()
+    public void TwoHundredThousandCallsAtOneHundredTwentyAgents_StayNearErlangC()
     {
-        // 110 erlangs on 120 agents. The wall-clock bound is loose on purpose (a run takes about 1 s here) so that
-        // a slow CI machine does not fail it; an accidental O(agents) or O(queue length) step per event would.
+        // 110 erlangs on 120 agents. The run time is printed, not asserted (about 1 s on an idle machine; speed goals
+        // belong in bench/, a timed test fails on a busy CI machine).
         const int agents = 120;
         const double handle = 180;
         const double lambda = 110 / handle;
@@ -79,7 +79,6 @@ public sealed class QueueSimulationTests(ITestOutputHelper output)
         var sl = ErlangC.ServiceLevel(lambda, handle, agents, 20);
         output.WriteLine($"{result.Offered} calls at {agents} agents in {stopwatch.ElapsedMilliseconds} ms; SL Erlang {sl:F4} simulated {result.ServiceLevel:F4}; "
             + $"ASA Erlang {ErlangC.AverageSpeedOfAnswer(lambda, handle, agents):F2} s simulated {result.AverageSpeedOfAnswerSeconds:F2} s");
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"took {stopwatch.Elapsed}");
         Assert.Equal(result.Offered, result.Answered);
         Assert.Equal(sl, result.ServiceLevel, 0.05); // fewer calls and a short queue: wider scatter (σ ≈ 0.015)
         Assert.Equal(agents, result.AnsweredByAgent.Count);

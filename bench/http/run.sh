@@ -36,7 +36,7 @@ export ASPNETCORE_URLS=$BASE ASPNETCORE_ENVIRONMENT=Production Kefu__DemoData=tr
   Kefu__RateLimits__LoginPerMinute=100000 Logging__LogLevel__Default=Warning DOTNET_gcServer=0
 if [[ $STORE == postgres ]]; then
   if [[ -z ${KEFU_BENCH_POSTGRES:-} ]]; then
-    PG_DIR=$TMP/pg; mkdir -p "$PG_DIR"; chown postgres: "$PG_DIR"
+    PG_DIR=$TMP/pg; chmod 755 "$TMP"; mkdir -p "$PG_DIR"; chown postgres: "$PG_DIR"
     runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
     PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -s \

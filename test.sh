@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Kefu test driver: installs test prerequisites, starts a throwaway PostgreSQL and
-# a throwaway mail server (postfix + dovecot, tools/test/mail-server.sh),
+# Kefu test driver: installs test prerequisites, starts a throwaway PostgreSQL,
+# a throwaway Redis and a throwaway mail server (postfix + dovecot, tools/test/mail-server.sh),
 # builds the solution once and runs every test project against it.
 #
 #   ./test.sh [--filter EXPR] [--only unit|integration|browser] [-v|--verbose]
@@ -29,6 +29,7 @@ START_TIME=$(date +%s)
 
 PG_TMP=""            # temp folder of the throwaway cluster (empty = not started)
 MAIL_TMP=""          # temp folder of the throwaway postfix + dovecot (empty = not started)
+REDIS_TMP=""         # temp folder of the throwaway redis-server (empty = not started)
 PG_BIN=""
 PG_PORT=""
 
@@ -90,6 +91,7 @@ install_prerequisites() {
     is_installed fonts-noto-cjk  || missing+=(fonts-noto-cjk)    # CJK glyphs for PDF/screenshot tests
     is_installed fonts-wqy-zenhei || missing+=(fonts-wqy-zenhei)
     command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+    command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)  # scale-out tests (SignalR backplane)
     ((${#missing[@]})) || return 0
 
     if [[ $EUID -ne 0 ]]; then
@@ -241,7 +243,60 @@ stop_mail_server() {
     unset KEFU_TEST_SMTP KEFU_TEST_IMAP KEFU_TEST_MAIL_SUPPORT KEFU_TEST_MAIL_CUSTOMER KEFU_TEST_MAIL_PASSWORD
 }
 
-cleanup() { stop_postgres; stop_mail_server; }
+# ---------------------------------------------------------------------------
+# Throwaway Redis (loopback, no persistence) for the scale-out tests
+# ---------------------------------------------------------------------------
+
+# Never fatal: without it the Redis tests skip with a reason, or fail under CI=true.
+start_redis() {
+    command -v redis-server >/dev/null 2>&1 || { warn "redis-server not installed; Redis tests will be skipped (or fail under CI)"; return 1; }
+    REDIS_TMP=$(mktemp -d -t kefu-redis.XXXXXX) || return 1
+    local attempt port=16379 i
+    for attempt in 1 2 3; do
+        port=$(free_port "$port") || { warn "no free port for Redis"; return 1; }
+        if redis-server --port "$port" --bind 127.0.0.1 --dir "$REDIS_TMP" --daemonize yes \
+                --pidfile "$REDIS_TMP/redis.pid" --logfile "$REDIS_TMP/redis.log" \
+                --save "" --appendonly no >/dev/null 2>&1; then
+            for ((i = 0; i < 50; i++)); do
+                redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null | grep -q PONG && break
+                sleep 0.1
+            done
+            if redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null | grep -q PONG; then
+                export KEFU_TEST_REDIS="127.0.0.1:$port"
+                log "Redis $(redis-server --version | sed -n 's/.*v=\([0-9.]*\).*/\1/p') ready on 127.0.0.1:$port ($REDIS_TMP)"
+                return 0
+            fi
+        fi
+        stop_redis_process
+        port=$((port + 1))
+    done
+    warn "Redis did not start; log:"
+    cat "$REDIS_TMP/redis.log" >&2 2>/dev/null
+    rm -rf "$REDIS_TMP"; REDIS_TMP=""
+    return 1
+}
+
+stop_redis_process() {
+    local pid
+    pid=$(cat "$REDIS_TMP/redis.pid" 2>/dev/null)
+    if [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then
+        kill "$pid" 2>/dev/null
+        for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+        kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
+    fi
+    rm -f "$REDIS_TMP/redis.pid"
+}
+
+# Idempotent and silent, like stop_postgres.
+stop_redis() {
+    [[ -n $REDIS_TMP ]] || return 0
+    stop_redis_process
+    rm -rf "$REDIS_TMP" 2>/dev/null
+    REDIS_TMP=""
+    unset KEFU_TEST_REDIS
+}
+
+cleanup() { stop_postgres; stop_mail_server; stop_redis; }
 
 # ---------------------------------------------------------------------------
 # Build
@@ -447,6 +502,7 @@ main() {
     if wants integration; then
         # One mail server for both stores: each run marks what it handled, so the next starts on an empty inbox.
         start_mail_server
+        start_redis
         run_tests integration-sqlite "$integ" KEFU_TEST_STORE=sqlite
         if [[ ! -f $integ ]]; then
             echo "note: $integ not found, skipping 'integration-postgres'"
@@ -458,6 +514,7 @@ main() {
         # Free the cluster's memory before the browser tests.
         stop_postgres
         stop_mail_server
+        stop_redis
     fi
     if wants browser; then
         run_tests browser "$browser" KEFU_TEST_STORE=sqlite

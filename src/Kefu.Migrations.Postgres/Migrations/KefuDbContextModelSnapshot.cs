@@ -198,6 +198,22 @@ namespace Kefu.Migrations.Postgres.Migrations
                     b.ToTable("AuditEntries", (string)null);
                 });
 
+            modelBuilder.Entity("Kefu.Web.Features.Calls.AcdStamp", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("Version")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AcdStamps", (string)null);
+                });
+
             modelBuilder.Entity("Kefu.Web.Features.Calls.AgentPresence", b =>
                 {
                     b.Property<string>("UserName")
@@ -1841,6 +1857,43 @@ namespace Kefu.Migrations.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("CallKpiRollupState", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Web.Features.Insights.CallSurveyRollup", b =>
+                {
+                    b.Property<long>("Hour")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Queue")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Agent")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("Rated1")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Rated2")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Rated3")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Rated4")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Rated5")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Hour", "Queue", "Agent");
+
+                    b.HasIndex("Agent", "Hour");
+
+                    b.HasIndex("Queue", "Hour");
+
+                    b.ToTable("CallSurveyRollups", (string)null);
                 });
 
             modelBuilder.Entity("Kefu.Web.Features.Insights.KpiTargetSet", b =>

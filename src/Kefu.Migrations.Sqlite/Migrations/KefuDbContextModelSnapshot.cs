@@ -192,6 +192,22 @@ namespace Kefu.Migrations.Sqlite.Migrations
                     b.ToTable("AuditEntries", (string)null);
                 });
 
+            modelBuilder.Entity("Kefu.Web.Features.Calls.AcdStamp", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ChangedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AcdStamps", (string)null);
+                });
+
             modelBuilder.Entity("Kefu.Web.Features.Calls.AgentPresence", b =>
                 {
                     b.Property<string>("UserName")
@@ -1833,6 +1849,43 @@ namespace Kefu.Migrations.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("CallKpiRollupState", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Web.Features.Insights.CallSurveyRollup", b =>
+                {
+                    b.Property<long>("Hour")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Queue")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Agent")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Rated1")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Rated2")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Rated3")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Rated4")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Rated5")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Hour", "Queue", "Agent");
+
+                    b.HasIndex("Agent", "Hour");
+
+                    b.HasIndex("Queue", "Hour");
+
+                    b.ToTable("CallSurveyRollups", (string)null);
                 });
 
             modelBuilder.Entity("Kefu.Web.Features.Insights.KpiTargetSet", b =>

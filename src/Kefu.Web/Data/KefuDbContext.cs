@@ -37,6 +37,7 @@ public class KefuDbContext(DbContextOptions<KefuDbContext> options)
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(KefuDbContext).Assembly);
+        StoreFunctions.Map(builder, Database.IsNpgsql());
         foreach (var entity in builder.Model.GetEntityTypes().Where(e => typeof(IVersioned).IsAssignableFrom(e.ClrType)))
         {
             builder.Entity(entity.ClrType).Property(nameof(IVersioned.Version)).IsConcurrencyToken();

@@ -76,16 +76,30 @@ public sealed class CallCenterChangeEventArgs : EventArgs
 
 /// <summary>
 /// Fans call-center changes out to SignalR clients (hub groups) and to the Blazor components of this instance
-/// (a C# event that interactive-server components subscribe to).
+/// (a C# event that interactive-server components subscribe to). With Redis configured, hub messages reach clients
+/// of every instance through the SignalR backplane, and <see cref="Infrastructure.CallCenterRelay"/> raises the event
+/// on the other instances too.
 /// </summary>
 public sealed class CallCenterSignals(IHubContext<CallCenterHub, ICallCenterClient> hub, ScreenPops pops, Features.Quality.ScriptRuleBook rules)
 {
     public event EventHandler<CallCenterChangeEventArgs>? Changed;
 
+    /// <summary>A change made on this instance (not one relayed from another), for the Redis relay to pass on.</summary>
+    internal event EventHandler<CallCenterChangeEventArgs>? Published;
+
+    /// <summary>Raises a change another instance made (relayed through Redis) for this instance's components only.</summary>
+    internal void RaiseFromOtherInstance(CallCenterChangeEventArgs change) => Changed?.Invoke(this, change);
+
+    private void Raise(CallCenterChangeEventArgs change)
+    {
+        Changed?.Invoke(this, change);
+        Published?.Invoke(this, change);
+    }
+
     public void AgentChanged(string agent, Features.Calls.Routing.AgentState state, string? callId)
     {
         var change = new AgentStateChange(agent, AgentStates.ToApi(state), callId);
-        Changed?.Invoke(this, new CallCenterChangeEventArgs { Agent = change });
+        Raise(new CallCenterChangeEventArgs { Agent = change });
         _ = hub.Clients.Groups(CallCenterHub.AgentGroup(agent), CallCenterHub.WallboardGroup).AgentStateChanged(change);
     }
 
@@ -97,7 +111,7 @@ public sealed class CallCenterSignals(IHubContext<CallCenterHub, ICallCenterClie
             return;
         }
 
-        Changed?.Invoke(this, new CallCenterChangeEventArgs { Pop = pop });
+        Raise(new CallCenterChangeEventArgs { Pop = pop });
         await hub.Clients.Group(CallCenterHub.AgentGroup(agent)).ScreenPop(pop);
     }
 
@@ -111,16 +125,16 @@ public sealed class CallCenterSignals(IHubContext<CallCenterHub, ICallCenterClie
         {
             var alert = new LiveScriptAlert(agent, callId, startSeconds, finding.RuleId, finding.RuleVersion,
                 finding.Kind == Features.Quality.FindingKind.Forbidden ? "forbidden" : "avoid", finding.Category, finding.Quote, finding.Replacement, finding.Critical);
-            Changed?.Invoke(this, new CallCenterChangeEventArgs { Alert = alert });
+            Raise(new CallCenterChangeEventArgs { Alert = alert });
             await hub.Clients.Group(CallCenterHub.AgentGroup(agent)).ScriptAlert(alert);
         }
     }
 
-    public void CallChanged(string callId) => Changed?.Invoke(this, new CallCenterChangeEventArgs { CallId = callId });
+    public void CallChanged(string callId) => Raise(new CallCenterChangeEventArgs { CallId = callId });
 
     public void WallboardChanged()
     {
-        Changed?.Invoke(this, new CallCenterChangeEventArgs { Wallboard = true });
+        Raise(new CallCenterChangeEventArgs { Wallboard = true });
         _ = hub.Clients.Group(CallCenterHub.WallboardGroup).WallboardChanged();
     }
 }

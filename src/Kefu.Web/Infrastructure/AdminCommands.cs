@@ -8,6 +8,7 @@ namespace Kefu.Web.Infrastructure;
 /// <c>migrate</c> — apply pending migrations to the configured store and exit;
 /// <c>create-admin --user NAME --password PASSWORD [--display-name NAME]</c> — create an administrator;
 /// <c>backup --to FILE</c> / <c>restore --from FILE [--force]</c> — see <see cref="BackupCommands"/>.
+/// <c>generate [--calls N] [--complaints N] [--months M] [--seats S] [--seed N] [--end ISO]</c> — fill the store with generated history.
 /// </summary>
 public static class AdminCommands
 {
@@ -28,6 +29,9 @@ public static class AdminCommands
                 return true;
             case "restore":
                 Environment.ExitCode = await BackupCommands.RestoreAsync(app, args);
+                return true;
+            case "generate":
+                Environment.ExitCode = await GenerateCommand.RunAsync(app, args);
                 return true;
             default:
                 return false;

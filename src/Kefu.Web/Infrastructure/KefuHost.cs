@@ -76,7 +76,8 @@ public static class KefuHost
         services.AddSingleton<Features.Quality.ScriptRuleBook>();
         services.Configure<Features.Quality.ScorecardOptions>(configuration.GetSection(Features.Quality.ScorecardOptions.Section));
         services.AddKnowledge();
-        services.AddSignalR();
+        var signalR = services.AddSignalR();
+        services.AddKefuScaleOut(configuration, signalR);
         var jobs = configuration.GetValue("Kefu:Jobs:Enabled", true);
         if (jobs)
         {
@@ -194,7 +195,20 @@ public static class KefuHost
         });
 
         services.AddHealthChecks().AddDbContextCheck<KefuDbContext>("store", tags: ["ready"]);
-        services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+        services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // Loopback proxies are trusted by default; a proxy on another host is named in Kefu:ForwardedHeaders:KnownProxies.
+            foreach (var proxy in (configuration["Kefu:ForwardedHeaders:KnownProxies"] ?? "").Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (System.Net.IPAddress.TryParse(proxy, out var address))
+                {
+                    o.KnownProxies.Add(address);
+                }
+            }
+        });
+        // HSTS (outside Development, on HTTPS requests, including those a trusted proxy forwards as https).
+        services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(configuration.GetValue("Kefu:Hsts:MaxAgeDays", 365)));
 
         // Render Chinese as characters, not &#x..; entities (smaller pages, readable source).
         services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
@@ -205,7 +219,8 @@ public static class KefuHost
 
     private static Task ApiAware(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
     {
-        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/metrics"))
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/hubs")
+            || context.Request.Path.StartsWithSegments("/metrics"))
         {
             context.Response.StatusCode = status;
             return Task.CompletedTask;
@@ -224,6 +239,7 @@ public static class KefuHost
         // Machine endpoints answer errors with problem details; pages re-execute to the not-found page.
         app.UseWhen(IsMachineEndpoint, api => api.UseStatusCodePages());
         app.UseWhen(c => !IsMachineEndpoint(c), ui => ui.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        app.UseKefuRequestBodyLimits();
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();
@@ -290,7 +306,7 @@ public static class KefuHost
     private static bool IsMachineEndpoint(HttpContext context) =>
         context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/account")
         || context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/openapi")
-        || context.Request.Path.StartsWithSegments("/metrics");
+        || context.Request.Path.StartsWithSegments("/metrics") || context.Request.Path.StartsWithSegments("/hubs");
 
     /// <summary>Migrates the store (unless disabled), ensures roles and departments, and seeds demo data in demo mode.</summary>
     public static async Task PrepareStoreAsync(this WebApplication app)

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Kefu.Web.Infrastructure;
 
-/// <summary>Maps domain exceptions (and EF Core's concurrency exception) to RFC 9457 problem responses.</summary>
+/// <summary>Maps domain exceptions (EF Core's concurrency and unique-index races, store outages) to RFC 9457 problem responses.</summary>
 internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problemDetails, ILogger<ProblemDetailsExceptionHandler> logger,
     Microsoft.Extensions.Options.IOptions<StoreOutageOptions> outage)
     : IExceptionHandler
@@ -23,6 +23,12 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
                 Status = StatusCodes.Status412PreconditionFailed,
                 Title = "The entity was changed since you read it.",
                 Detail = "Somebody else saved a change first. Reload and apply your change to the current version.",
+            },
+            DbUpdateException u when IsUniqueViolation(u) => new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "A concurrent request saved the same thing first.",
+                Detail = "Another request created the same record at the same moment. Reload to see the current state.",
             },
             BadHttpRequestException b => new ProblemDetails { Status = b.StatusCode, Title = "Bad request.", Detail = b.Message },
             _ when StoreOutage.IsStoreUnavailable(exception) => Unavailable(httpContext, exception),
@@ -50,6 +56,17 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             Exception = exception,
         });
     }
+
+    /// <summary>
+    /// A unique index refused a row because a racing request inserted it first (PostgreSQL 23505, SQLite's UNIQUE or
+    /// PRIMARY KEY constraint): the loser of a race, not a server fault.
+    /// </summary>
+    private static bool IsUniqueViolation(DbUpdateException exception) => exception.InnerException switch
+    {
+        Npgsql.PostgresException pg => pg.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,
+        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteExtendedErrorCode is 2067 or 1555,
+        _ => false,
+    };
 
     private ProblemDetails Unavailable(HttpContext context, Exception exception)
     {

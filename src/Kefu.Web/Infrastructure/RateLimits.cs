@@ -21,12 +21,14 @@ public static class RateLimits
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.OnRejected = async (context, cancellationToken) =>
             {
-                context.HttpContext.Response.Headers.RetryAfter = "60";
+                // The window's own remaining time when the limiter knows it, else a minute (every window here is one).
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+                context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
                 await problems.WriteAsync(new ProblemDetailsContext
                 {
                     HttpContext = context.HttpContext,
-                    ProblemDetails = { Status = 429, Title = "Too many requests.", Detail = "Slow down and try again in a minute." },
+                    ProblemDetails = { Status = 429, Title = "Too many requests.", Detail = "Slow down and try again after the number of seconds in Retry-After." },
                 });
             };
             options.AddPolicy(Login, context => RateLimitPartition.GetFixedWindowLimiter(

@@ -54,12 +54,16 @@ public sealed record CtiResult(IReadOnlyList<string> Accepted, IReadOnlyList<str
 /// and keeps agent states. Everything that changes routing goes through one gate, so the ACD (single-threaded by
 /// design) sees one change at a time; every change is written to the store before it is acknowledged, and the ACD is
 /// rebuilt from the store on start (and after a failed write), so queued calls and agent states survive a restart.
+/// Several instances on one PostgreSQL store take turns: the gate extends across them through an advisory lock, and an
+/// instance rebuilds its ACD whenever the store's <see cref="AcdStamp"/> shows another instance changed it
+/// (<see cref="AcdCoordination"/>, docs/decisions/0003-acd-across-instances.md).
 /// </summary>
 public sealed class CallCenter(IServiceScopeFactory scopes, TimeProvider clock, IOptions<CallCenterOptions> options, IOptions<CallTargets> targets,
     CallCenterSignals signals, ILogger<CallCenter> logger) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private AcdRouter? _router;
+    private Guid? _stamp; // the store's ACD version that _router reflects (see AcdCoordination)
     private Dictionary<string, CallQueue> _queues = new(StringComparer.Ordinal);
     private TaskCompletionSource _commandsArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -703,6 +707,7 @@ public sealed class CallCenter(IServiceScopeFactory scopes, TimeProvider clock, 
                 _queues[queue.Id] = queue;
             }
 
+            work.ForceNewStamp = true; // the other instances re-read the queues too
             await RouteWaitingAsync(work);
             return true;
         }, cancellationToken);
@@ -750,7 +755,17 @@ public sealed class CallCenter(IServiceScopeFactory scopes, TimeProvider clock, 
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<KefuDbContext>();
+                // Other instances route too: take the ACD lock (PostgreSQL), and rebuild from the store when another
+                // instance changed the ACD since this one last saw it.
+                await using var transaction = await AcdCoordination.EnterAsync(db, exclusive: save, cancellationToken);
+                var stamp = await AcdCoordination.ReadAsync(db, cancellationToken);
+                if (_router is not null && stamp != _stamp)
+                {
+                    _router = null;
+                }
+
                 var router = await RouterAsync(db, cancellationToken);
+                _stamp = stamp;
                 work = new Work(db, router, clock.GetUtcNow().UtcDateTime, targets.Value, cancellationToken);
                 try
                 {
@@ -760,6 +775,12 @@ public sealed class CallCenter(IServiceScopeFactory scopes, TimeProvider clock, 
                         await work.SaveAsync();
                     }
 
+                    if (transaction is not null)
+                    {
+                        await transaction.CommitAsync(CancellationToken.None);
+                    }
+
+                    _stamp = work.NewStamp ?? _stamp;
                     break;
                 }
                 catch (DbUpdateConcurrencyException) when (attempt < 3)
@@ -854,33 +875,76 @@ public sealed class CallCenter(IServiceScopeFactory scopes, TimeProvider clock, 
         var open = await db.Set<CallRecord>().AsNoTracking()
             .Where(c => c.EndedAt == null && !c.CallbackRequested && c.QueuedAt != null && c.OfferedAt >= since)
             .OrderBy(c => c.QueuedAt).ToListAsync(cancellationToken);
-        var talking = open.Where(c => c.AnsweredAt != null && c.Agent != null).ToDictionary(c => c.Agent!, StringComparer.Ordinal);
-        foreach (var presence in await db.Set<AgentPresence>().AsNoTracking().ToListAsync(cancellationToken))
+
+        // Agent presences mirror the ACD's agents (every unit of work saves the agents it changed), so they say who is on
+        // which call and who rings for which; agents are added in name order, the same on every instance.
+        var presences = await db.Set<AgentPresence>().AsNoTracking().OrderBy(p => p.UserName).ToListAsync(cancellationToken);
+        var attachedIds = presences.Where(p => p.State is AgentState.Talking or AgentState.Ringing && p.CurrentCallId != null)
+            .Select(p => p.CurrentCallId!).Distinct(StringComparer.Ordinal).ToList();
+        var attached = (await db.Set<CallRecord>().AsNoTracking().Where(c => attachedIds.Contains(c.Id) && c.EndedAt == null).ToListAsync(cancellationToken))
+            .ToDictionary(c => c.Id, StringComparer.Ordinal);
+        var ringing = new Dictionary<string, List<AgentPresence>>(StringComparer.Ordinal);
+        foreach (var presence in presences)
         {
             router.AddOrUpdateAgent(presence.UserName, presence.ParseSkills());
-            if (talking.TryGetValue(presence.UserName, out var call) && _queues.ContainsKey(call.Queue ?? ""))
+            var call = presence.CurrentCallId is { } callId ? attached.GetValueOrDefault(callId) : null;
+            if (presence.State == AgentState.Talking && call is not null && QueueOf(call) is { } talkingQueue && router.GetCall(call.Id) is null)
             {
-                router.AttachTalking(call.Id, call.Queue!, presence.UserName);
+                router.RestoreTalking(call.Id, talkingQueue, presence.UserName, Utc(presence.StateSince), presence.CallsAnswered);
                 continue;
             }
 
-            // A ring in progress is lost with the process: the agent is free again and the call is re-offered.
+            // A ring in progress goes on (the PBX still rings the phone); its timeout runs from when it started.
             var state = presence.State is AgentState.Ringing or AgentState.Talking ? AgentState.Idle : presence.State;
             router.RestoreAgent(presence.UserName, state, Utc(presence.StateSince), presence.CallsAnswered, presence.LastQueueId);
+            if (presence.State == AgentState.Ringing && call is not null && call.Queue is { } queue && _queues.ContainsKey(queue))
+            {
+                if (!ringing.TryGetValue(call.Id, out var agents))
+                {
+                    ringing[call.Id] = agents = [];
+                }
+
+                agents.Add(presence);
+            }
         }
 
-        foreach (var call in open.Where(c => c.AnsweredAt is null && c.Queue is not null && _queues.ContainsKey(c.Queue)))
+        // Calls put back into a queue after an agent answered them (transfer to a queue) wait again, ahead of new ones.
+        var answeredOpen = open.Where(c => c.AnsweredAt != null).Select(c => c.Id).ToList();
+        var requeued = answeredOpen.Count == 0
+            ? []
+            : (await db.Set<CallTransfer>().AsNoTracking().Where(t => answeredOpen.Contains(t.CallId)).Select(t => new { t.CallId, t.At, t.Kind }).ToListAsync(cancellationToken))
+                .GroupBy(t => t.CallId, StringComparer.Ordinal).Where(g => g.MaxBy(t => t.At)!.Kind == CallTransferKind.Queue).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        foreach (var (callId, agents) in ringing)
         {
-            router.Enqueue(call.Id, call.Queue!, priority: 0, arrivedAt: Utc(call.QueuedAt!.Value));
+            var call = attached[callId];
+            if (router.GetCall(callId) is not null)
+            {
+                continue;
+            }
+
+            router.RestoreOffer(callId, call.Queue!, agents.ConvertAll(a => a.UserName), Utc(agents.Min(a => a.StateSince)),
+                Utc(call.QueuedAt ?? call.OfferedAt ?? agents.Min(a => a.StateSince)), requeued.Contains(callId) ? 1 : 0);
+        }
+
+        foreach (var call in open.Where(c => (c.AnsweredAt is null || requeued.Contains(c.Id)) && c.Queue is not null && _queues.ContainsKey(c.Queue)))
+        {
+            if (router.GetCall(call.Id) is null)
+            {
+                router.Enqueue(call.Id, call.Queue!, priority: requeued.Contains(call.Id) ? 1 : 0, arrivedAt: Utc(call.QueuedAt!.Value));
+            }
         }
 
         router.DrainChangedAgents();
-        logger.LogInformation("ACD rebuilt from the store: {Queues} queues, {Agents} agents, {Calls} open calls", queues.Count, router.GetAgents().Count, open.Count);
+        logger.LogInformation("ACD rebuilt from the store: {Queues} queues, {Agents} agents, {Calls} open calls", queues.Count, router.GetAgents().Count, open.Count + attached.Count);
         _router = router;
         return router;
     }
 
     private static DateTimeOffset Utc(DateTime utc) => new(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
+
+    /// <summary>The ACD queue a call is attached to: its own, else the default queue (a call the PBX connected directly).</summary>
+    private string? QueueOf(CallRecord call) =>
+        call.Queue is { } queue && _queues.ContainsKey(queue) ? queue : _queues.Count > 0 ? DefaultQueue() : null;
 
     /// <summary>One call being changed in a unit of work: its record and all of its events.</summary>
     private sealed class CallWork(CallRecord record, List<CtiEvent> events, Hotline? hotline)
@@ -904,6 +968,12 @@ public sealed class CallCenter(IServiceScopeFactory scopes, TimeProvider clock, 
         public Dictionary<string, AgentPresence> Presences { get; } = new(StringComparer.Ordinal);
         public List<(string Agent, string CallId, string Phase)> Pops { get; } = [];
         public List<CtiCommand> SavedCommands { get; } = [];
+
+        /// <summary>Renew the ACD version even if nothing else changed (configuration the other instances must re-read).</summary>
+        public bool ForceNewStamp { get; set; }
+
+        /// <summary>The ACD version this unit of work saved, when it changed anything.</summary>
+        public Guid? NewStamp { get; private set; }
         public List<AgentPresence> ChangedAgents { get; } = [];
         public HashSet<string> ChangedCalls { get; } = new(StringComparer.Ordinal);
 
@@ -1003,6 +1073,11 @@ public sealed class CallCenter(IServiceScopeFactory scopes, TimeProvider clock, 
                 }
 
                 ChangedAgents.Add(presence);
+            }
+
+            if (ForceNewStamp || Db.ChangeTracker.HasChanges())
+            {
+                NewStamp = await AcdCoordination.RenewAsync(Db, Now, CancellationToken);
             }
 
             await Db.SaveChangesAsync(CancellationToken);

@@ -182,9 +182,14 @@ public static class PublicIntake
                 QueueLimit = 0,
             }));
 
-        public bool TryAcquire(string? address)
+        public bool TryAcquire(string? address) => TryAcquire(address, out _);
+
+        /// <summary>Takes one submission from the address's allowance; when none is left, says how long until the window renews.</summary>
+        public bool TryAcquire(string? address, out TimeSpan retryAfter)
         {
             using var lease = limiter.AttemptAcquire(address ?? "unknown");
+            retryAfter = lease.IsAcquired ? TimeSpan.Zero
+                : lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(10);
             return lease.IsAcquired;
         }
 

@@ -65,6 +65,7 @@ internal sealed class CallKpiRollupInterceptor(IOptions<CallTargets> targets, IO
     : SaveChangesInterceptor, IDbTransactionInterceptor
 {
     private readonly List<Dictionary<CallKpiRollups.Key, CallTally>> batches = [];
+    private readonly Dictionary<string, (long? From, long? To)> moves = new(StringComparer.Ordinal);
     private bool lastSaveAddedBatch;
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
@@ -96,6 +97,11 @@ internal sealed class CallKpiRollupInterceptor(IOptions<CallTargets> targets, IO
             command.ExecuteNonQuery();
         }
 
+        if (moves.Count > 0)
+        {
+            CallSurveyRollups.MoveAsync(transaction, TakeMoves(), CancellationToken.None).GetAwaiter().GetResult();
+        }
+
         return result;
     }
 
@@ -109,23 +115,41 @@ internal sealed class CallKpiRollupInterceptor(IOptions<CallTargets> targets, IO
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        if (moves.Count > 0)
+        {
+            await CallSurveyRollups.MoveAsync(transaction, TakeMoves(), cancellationToken);
+        }
+
         return result;
     }
 
-    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => batches.Clear();
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Reset();
 
     public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        batches.Clear();
+        Reset();
         return Task.CompletedTask;
     }
 
-    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => batches.Clear();
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Reset();
 
     public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        batches.Clear();
+        Reset();
         return Task.CompletedTask;
+    }
+
+    private void Reset()
+    {
+        batches.Clear();
+        moves.Clear();
+    }
+
+    private Dictionary<string, (long? From, long? To)> TakeMoves()
+    {
+        var taken = moves.Where(m => m.Value.From != m.Value.To).ToDictionary(StringComparer.Ordinal);
+        moves.Clear();
+        return taken;
     }
 
     private void Collect(DbContext? context)
@@ -141,7 +165,16 @@ internal sealed class CallKpiRollupInterceptor(IOptions<CallTargets> targets, IO
         {
             if (entry.State is EntityState.Modified or EntityState.Deleted)
             {
-                CallKpiRollups.Accumulate(batch, CallFacts.Of((CallRecord)entry.OriginalValues.ToObject()), -1, targets.Value, options.Value);
+                var original = (CallRecord)entry.OriginalValues.ToObject();
+                CallKpiRollups.Accumulate(batch, CallFacts.Of(original), -1, targets.Value, options.Value);
+                // Answered surveys of the call are counted at its offer hour: follow the call when that hour changes.
+                var from = original.OfferedAt is { } o ? CallKpiRollup.HourOf(o) : (long?)null;
+                var to = entry.State == EntityState.Deleted || entry.Entity.OfferedAt is not { } n ? (long?)null : CallKpiRollup.HourOf(n);
+                if (from != to || moves.ContainsKey(entry.Entity.Id))
+                {
+                    moves[entry.Entity.Id] = (moves.TryGetValue(entry.Entity.Id, out var earlier) ? earlier.From : from, to);
+                    context.Database.AutoTransactionBehavior = AutoTransactionBehavior.Always;
+                }
             }
 
             if (entry.State is EntityState.Modified or EntityState.Added)
@@ -247,7 +280,7 @@ public static class CallKpiRollups
     {
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentNullException.ThrowIfNull(options);
-        return FormattableString.Invariant($"v1;connect={targets.ConnectWithinSeconds};rings={targets.AnswerWithinSeconds};sl={options.ServiceLevelSeconds};short={options.ShortAbandonSeconds}");
+        return FormattableString.Invariant($"v2;connect={targets.ConnectWithinSeconds};rings={targets.AnswerWithinSeconds};sl={options.ServiceLevelSeconds};short={options.ShortAbandonSeconds}");
     }
 
     /// <summary>Rebuilds the rollups from the call records when they were counted with other thresholds (or never).</summary>
@@ -308,6 +341,12 @@ public static class CallKpiRollups
             db.ChangeTracker.Clear();
         }
 
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlRawAsync("LOCK TABLE \"CallSurveyRollups\" IN EXCLUSIVE MODE", cancellationToken);
+        }
+
+        await CallSurveyRollups.RebuildAsync(db, cancellationToken);
         await db.Set<CallKpiRollupState>().Where(s => s.Id == 1).ExecuteDeleteAsync(cancellationToken);
         db.Add(new CallKpiRollupState { Thresholds = Thresholds(targets, options), RebuiltAt = clock.GetUtcNow().UtcDateTime, Calls = calls });
         await db.SaveChangesAsync(cancellationToken);

@@ -69,7 +69,103 @@ public static class ComplaintInsights
         return TypedResults.Ok(await BuildAsync(db, period, new Filter(categoryId, severity, channel, departmentId), grouping, now, cancellationToken));
     }
 
+    /// <summary>
+    /// The view of the complaints created in the period, computed by the store: every figure is an aggregate query (counts by
+    /// key, sums of handling time, deadline and callback tallies) over the indexed creation time, so only totals leave the
+    /// database. Equal to <see cref="NaiveBuildAsync"/> (averages to rounding).
+    /// </summary>
     public static async Task<View> BuildAsync(KefuDbContext db, KpiPeriod period, Filter filter, string by, DateTime now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(period);
+        ArgumentNullException.ThrowIfNull(filter);
+        var postgres = db.Database.IsNpgsql();
+        var complaints = Filtered(db, filter).Where(c => c.CreatedAt >= period.From && c.CreatedAt < period.To);
+        var ids = complaints.Select(c => c.Id);
+
+        // Counts by category, severity and channel in one grouped scan; the measures' counts are sums of these groups.
+        var groups = await complaints.GroupBy(c => new { c.CategoryId, c.Severity, c.Channel })
+            .Select(g => new
+            {
+                g.Key.CategoryId, g.Key.Severity, g.Key.Channel, Count = g.LongCount(), Closed = g.LongCount(c => c.ClosedAt != null),
+                Repeat = g.LongCount(c => c.IsRepeat), Escalated = g.LongCount(c => c.IsEscalated), Reopened = g.LongCount(c => c.ReopenCount > 0),
+            })
+            .ToListAsync(cancellationToken);
+        var closedOnes = complaints.Where(c => c.ClosedAt != null);
+        var handlingSeconds = postgres
+            ? await closedOnes.SumAsync(c => StoreFunctions.DatePart("epoch", c.ClosedAt!.Value) - StoreFunctions.DatePart("epoch", c.CreatedAt), cancellationToken)
+            : await closedOnes.SumAsync(c => (StoreFunctions.JulianDay(c.ClosedAt!.Value) - StoreFunctions.JulianDay(c.CreatedAt)) * 86400.0, cancellationToken);
+
+        var deadlines = await db.ComplaintDeadlines.AsNoTracking()
+            .Where(d => ids.Contains(d.ComplaintId) && d.CancelledAt == null && (d.MetAt != null || d.DueAt < now))
+            .GroupBy(d => d.Kind).Select(g => new { Kind = g.Key, All = g.LongCount(), Met = g.LongCount(d => d.MetAt <= d.DueAt) })
+            .ToListAsync(cancellationToken);
+        var sla = deadlines.Where(d => d.Kind is DeadlineKind.FirstResponse or DeadlineKind.Resolution).ToList();
+        var promised = deadlines.Where(d => d.Kind is DeadlineKind.Callback or DeadlineKind.PromisedReply).Select(d => (d.All, d.Met)).ToList();
+        if (filter == new Filter(null, null, null, null))
+        {
+            // Calls' promised callbacks (2 h / 24 h) count too, by their due time in the period.
+            var callbacks = await db.Set<CallCallback>().AsNoTracking()
+                .Where(c => c.DueAt >= period.From && c.DueAt < period.To && c.CancelledAt == null && (c.DoneAt != null || c.DueAt < now))
+                .GroupBy(_ => 1).Select(g => new { All = g.LongCount(), Met = g.LongCount(c => c.DoneAt <= c.DueAt) }).SingleOrDefaultAsync(cancellationToken);
+            if (callbacks is not null)
+            {
+                promised.Add((callbacks.All, callbacks.Met));
+            }
+        }
+
+        var qa = await db.Set<Evaluation>().AsNoTracking().Where(e => e.SubmittedAt >= period.From && e.SubmittedAt < period.To)
+            .GroupBy(_ => 1).Select(g => new { Count = g.LongCount(), Sum = g.Sum(e => e.Score) }).SingleOrDefaultAsync(cancellationToken);
+        var created = groups.Sum(g => g.Count);
+        var closed = groups.Sum(g => g.Closed);
+        var measures = new Measures(
+            created, closed, created - closed,
+            closed == 0 ? null : handlingSeconds / 3600 / closed,
+            Ratio(groups.Sum(g => g.Repeat), created),
+            Ratio(sla.Sum(d => d.Met), sla.Sum(d => d.All)),
+            Ratio(promised.Sum(p => p.Met), promised.Sum(p => p.All)),
+            qa is null || qa.Count == 0 ? null : qa.Sum / qa.Count,
+            groups.Sum(g => g.Escalated), groups.Sum(g => g.Reopened));
+
+        var categories = await db.ComplaintCategories.AsNoTracking().ToDictionaryAsync(c => c.Id, cancellationToken);
+        string CategoryName(Guid id) => categories.TryGetValue(id, out var c)
+            ? (c.ParentId is { } p && categories.TryGetValue(p, out var parent) ? parent.Name + " / " + c.Name : c.Name)
+            : id.ToString();
+        var byCategory = Pareto(groups.GroupBy(r => r.CategoryId).Select(g => (g.Key.ToString(), CategoryName(g.Key), g.Sum(x => x.Count))));
+        var bySeverity = Pareto(groups.GroupBy(r => r.Severity).Select(g => (g.Key.ToString(), ComplaintReports.SeverityName(g.Key), g.Sum(x => x.Count))));
+        var byChannel = Pareto(groups.GroupBy(r => r.Channel).Select(g => (g.Key.ToString(), ChannelName(g.Key), g.Sum(x => x.Count))));
+
+        // Root causes as written, counted by the store; variants that normalize alike (script, punctuation) are merged here.
+        var causes = await complaints.Where(c => c.RootCause != null && c.RootCause != "").GroupBy(c => c.RootCause!)
+            .Select(g => new { Cause = g.Key, Count = g.LongCount() }).ToListAsync(cancellationToken);
+        var rootCauses = Pareto(causes.GroupBy(c => Normalize(c.Cause), StringComparer.Ordinal)
+            .Select(g => (g.Key, g.OrderByDescending(c => c.Count).ThenBy(c => c.Cause, StringComparer.Ordinal).First().Cause.Trim(), g.Sum(c => c.Count)))).Take(15).ToList();
+        var departments = await db.Departments.AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Name, cancellationToken);
+        var findings = await db.Set<ResponsibilityFinding>().AsNoTracking().Where(f => ids.Contains(f.ComplaintId) && f.Side == FindingSide.Company)
+            .GroupBy(f => f.DepartmentId).Select(g => new { Department = g.Key, Count = g.LongCount() }).ToListAsync(cancellationToken);
+        var byDepartment = Pareto(findings.Select(f => (f.Department?.ToString() ?? "", f.Department is { } d && departments.TryGetValue(d, out var n) ? n : "—", f.Count)));
+
+        // Created and closed per China day (day number since 1970 of the time + 8 h), then rolled up to weeks or months here.
+        var createdByDay = postgres
+            ? await complaints.GroupBy(c => Math.Floor((StoreFunctions.DatePart("epoch", c.CreatedAt) + 28800) / 86400))
+                .Select(g => new { Day = (long)g.Key, Count = g.LongCount() }).ToListAsync(cancellationToken)
+            : await complaints.GroupBy(c => (StoreFunctions.UnixEpoch(c.CreatedAt) + 28800) / 86400)
+                .Select(g => new { Day = g.Key, Count = g.LongCount() }).ToListAsync(cancellationToken);
+        var closedByDay = postgres
+            ? await closedOnes.GroupBy(c => Math.Floor((StoreFunctions.DatePart("epoch", c.ClosedAt!.Value) + 28800) / 86400))
+                .Select(g => new { Day = (long)g.Key, Count = g.LongCount() }).ToListAsync(cancellationToken)
+            : await closedOnes.GroupBy(c => (StoreFunctions.UnixEpoch(c.ClosedAt!.Value) + 28800) / 86400)
+                .Select(g => new { Day = g.Key, Count = g.LongCount() }).ToListAsync(cancellationToken);
+        var trend = createdByDay.GroupBy(d => DayKey(d.Day, by)).Select(g => (g.Key, Created: g.Sum(d => d.Count)))
+            .FullJoin(closedByDay.GroupBy(d => DayKey(d.Day, by)).Select(g => (g.Key, Closed: g.Sum(d => d.Count))))
+            .OrderBy(p => p.Period, StringComparer.Ordinal).ToList();
+
+        var improvements = await EffectsAsync(db, period, now, CategoryName, cancellationToken);
+        return new View(period.From, period.To, measures, byCategory, bySeverity, byChannel, rootCauses, byDepartment, trend, improvements, Formulas);
+    }
+
+    /// <summary>The same view computed the naive way, loading the period's complaint rows into memory (for checks and the benchmark).</summary>
+    public static async Task<View> NaiveBuildAsync(KefuDbContext db, KpiPeriod period, Filter filter, string by, DateTime now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(period);
@@ -225,6 +321,9 @@ public static class ComplaintInsights
             _ => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         };
     }
+
+    /// <summary>The period key of China day number <paramref name="day"/> (days since 1970-01-01).</summary>
+    private static string DayKey(long day, string by) => PeriodKey(ComplaintTime.FromChina(DateTime.UnixEpoch.AddDays(day)), by);
 
     private static IEnumerable<TrendPoint> FullJoin(this IEnumerable<(string Key, long Created)> created, IEnumerable<(string Key, long Closed)> closed)
     {

@@ -84,13 +84,20 @@ public static class SurveyAnswers
             comment = comment[..CommentMaxLength];
         }
 
-        // One conditional UPDATE: of two answers racing on one link, exactly one changes the row.
-        var changed = await db.Set<SurveyInvitation>().Where(i => i.Id == invitation.Id && i.AnsweredAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.AnsweredAt, now).SetProperty(i => i.Rating, rating)
-                .SetProperty(i => i.Reasons, reasonText).SetProperty(i => i.Comment, comment), cancellationToken);
-        if (changed != 1)
+        // One conditional UPDATE: of two answers racing on one link, exactly one changes the row. The CSAT rollup counts the answer
+        // in the same transaction.
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            throw AlreadyAnswered();
+            var changed = await db.Set<SurveyInvitation>().Where(i => i.Id == invitation.Id && i.AnsweredAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.AnsweredAt, now).SetProperty(i => i.Rating, rating)
+                    .SetProperty(i => i.Reasons, reasonText).SetProperty(i => i.Comment, comment), cancellationToken);
+            if (changed != 1)
+            {
+                throw AlreadyAnswered();
+            }
+
+            await Insights.CallSurveyRollups.CountAnswerAsync(db, invitation, rating, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
 
         return new PublicSurvey(invitation.Kind, About(invitation.Kind), invitation.ExpiresAt, true, rating,

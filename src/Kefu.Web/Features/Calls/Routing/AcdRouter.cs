@@ -246,6 +246,76 @@ public sealed class AcdRouter
         _changed.Add(agent.Id);
     }
 
+    /// <summary>
+    /// Restores an agent on a call after a rebuild from the store (a restart, or another instance changed the ACD): the
+    /// agent is Talking on <paramref name="callId"/> since <paramref name="since"/> with their stored answered-calls count.
+    /// Unlike <see cref="AttachTalking"/> nothing new happens: no count goes up, the time in state is kept.
+    /// </summary>
+    public void RestoreTalking(string callId, string queueId, string agentId, DateTimeOffset since, int callsAnswered)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(callId);
+        var queue = GetQueueOrThrow(queueId);
+        var agent = GetAgentOrThrow(agentId);
+        if (_calls.ContainsKey(callId))
+            throw new InvalidOperationException($"Call '{callId}' is already in the ACD.");
+        if (agent.State is AgentState.Ringing or AgentState.Talking)
+            throw new InvalidOperationException($"Agent '{agentId}' is on a call.");
+
+        var ticks = Math.Min(since.UtcTicks, Now);
+        var call = new Call(callId, _nextCallSeq++, 0, ticks) { Queue = queue, QueuedAtTicks = ticks, State = CallState.Talking };
+        _calls.Add(callId, call);
+        _callsBySeq.Add(call.Seq, call);
+        call.Agents.Add(agent);
+        queue.Talking++;
+        ChangeState(agent, AgentState.Talking, ticks); // leaves the idle pools under the old key first
+        agent.Call = call;
+        agent.LastQueueId = queue.Config.Id;
+        agent.CallsAnswered = Math.Max(0, callsAnswered);
+        _changed.Add(agent.Id);
+    }
+
+    /// <summary>
+    /// Restores a call that was ringing when the ACD was rebuilt from the store: it is Offered to <paramref name="agentIds"/>
+    /// (Ringing since <paramref name="offeredAt"/>), and its ring times out at <paramref name="offeredAt"/> plus the queue's
+    /// ring timeout, as if the ACD had never been rebuilt. The agents must not be on a call.
+    /// </summary>
+    public void RestoreOffer(string callId, string queueId, IReadOnlyList<string> agentIds, DateTimeOffset offeredAt, DateTimeOffset arrivedAt, int priority = 0)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(callId);
+        ArgumentNullException.ThrowIfNull(agentIds);
+        var queue = GetQueueOrThrow(queueId);
+        if (_calls.ContainsKey(callId))
+            throw new InvalidOperationException($"Call '{callId}' is already in the ACD.");
+        var agents = new List<Agent>(agentIds.Count);
+        foreach (var agentId in agentIds)
+        {
+            var agent = GetAgentOrThrow(agentId);
+            if (agent.State is AgentState.Ringing or AgentState.Talking)
+                throw new InvalidOperationException($"Agent '{agentId}' is on a call.");
+            agents.Add(agent);
+        }
+
+        if (agents.Count == 0)
+            throw new ArgumentException("A ringing call rings at one agent at least.", nameof(agentIds));
+
+        var now = Now;
+        var offered = Math.Min(offeredAt.UtcTicks, now);
+        var arrival = Math.Min(arrivedAt.UtcTicks, offered);
+        var call = new Call(callId, _nextCallSeq++, priority, arrival) { Queue = queue, QueuedAtTicks = arrival, State = CallState.Offered, Agents = agents };
+        _calls.Add(callId, call);
+        _callsBySeq.Add(call.Seq, call);
+        call.RingDueTicks = offered + queue.Config.RingTimeout.Ticks;
+        _ringDue.Add(new DueKey(call.RingDueTicks, call.Seq));
+        queue.Offered++;
+        foreach (var agent in agents)
+        {
+            var idleSince = agent.State == AgentState.Idle ? agent.IdleSinceTicks : offered;
+            ChangeState(agent, AgentState.Ringing, offered);
+            agent.IdleSinceBeforeRingTicks = idleSince;
+            agent.Call = call;
+        }
+    }
+
     /// <summary>The agents whose state changed since the last call, for the caller to persist and publish.</summary>
     public IReadOnlyCollection<string> DrainChangedAgents()
     {

@@ -254,6 +254,12 @@ public static class KefuHost
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapKefuMetrics();
+        if (app.Configuration.GetValue("Kefu:Bench:HelloEndpoint", false))
+        {
+            // The ceiling for the HTTP bench (bench/http/run.sh): same process and pipeline, no store, no auth.
+            app.MapGet("/bench/hello", () => "hello").AllowAnonymous().ExcludeFromDescription();
+        }
+
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference(o => o.WithTitle("Kefu API")).AllowAnonymous();
 

@@ -1116,6 +1116,8 @@ namespace Kefu.Migrations.Postgres.Migrations
 
                     b.HasIndex("CategoryId");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("Number")
                         .IsUnique();
 
@@ -1754,6 +1756,80 @@ namespace Kefu.Migrations.Postgres.Migrations
                     b.HasIndex("DepartmentId", "Status");
 
                     b.ToTable("ImprovementItem");
+                });
+
+            modelBuilder.Entity("Kefu.Web.Features.Insights.CallKpiQueueRollup", b =>
+                {
+                    b.Property<long>("Hour")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Queue")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("AnswerWaitMilliseconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Answered")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AnsweredFromQueue")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AnsweredWithinRings")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AnsweredWithinServiceLevel")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CallbacksRequested")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("HandleMilliseconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Handled")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("HoldSeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Offered")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Queued")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("QueuedUnanswered")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ReachedAgentInTarget")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ShortAbandons")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SolvedOnFirstContact")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("TalkSeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("UnansweredWaitMilliseconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("UnansweredWithinServiceLevel")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("WrapSeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("WrappedUp")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Hour", "Queue");
+
+                    b.ToTable("CallKpiQueueRollups", (string)null);
                 });
 
             modelBuilder.Entity("Kefu.Web.Features.Insights.CallKpiRollup", b =>

@@ -1108,6 +1108,8 @@ namespace Kefu.Migrations.Sqlite.Migrations
 
                     b.HasIndex("CategoryId");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("Number")
                         .IsUnique();
 
@@ -1746,6 +1748,80 @@ namespace Kefu.Migrations.Sqlite.Migrations
                     b.HasIndex("DepartmentId", "Status");
 
                     b.ToTable("ImprovementItem");
+                });
+
+            modelBuilder.Entity("Kefu.Web.Features.Insights.CallKpiQueueRollup", b =>
+                {
+                    b.Property<long>("Hour")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Queue")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AnswerWaitMilliseconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Answered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AnsweredFromQueue")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AnsweredWithinRings")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AnsweredWithinServiceLevel")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CallbacksRequested")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("HandleMilliseconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Handled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("HoldSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Offered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Queued")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("QueuedUnanswered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReachedAgentInTarget")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ShortAbandons")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SolvedOnFirstContact")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TalkSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UnansweredWaitMilliseconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UnansweredWithinServiceLevel")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WrapSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WrappedUp")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Hour", "Queue");
+
+                    b.ToTable("CallKpiQueueRollups", (string)null);
                 });
 
             modelBuilder.Entity("Kefu.Web.Features.Insights.CallKpiRollup", b =>

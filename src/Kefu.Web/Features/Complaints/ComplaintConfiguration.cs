@@ -53,6 +53,7 @@ internal sealed class ComplaintConfiguration : IEntityTypeConfiguration<Complain
         builder.HasIndex(c => new { c.OwnerId, c.Step });
         builder.HasIndex(c => new { c.CustomerId, c.CategoryId, c.CreatedAt });
         builder.HasIndex(c => new { c.Step, c.UpdatedAt });
+        builder.HasIndex(c => c.CreatedAt); // complaint measures of a period (set-based aggregates, docs/PERFORMANCE.md)
         builder.HasIndex(c => c.PlanApproval);
     }
 }

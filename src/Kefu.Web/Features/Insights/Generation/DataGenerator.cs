@@ -103,6 +103,7 @@ public sealed class DataGenerator(IServiceProvider services, TextWriter log)
             await using var callWriter = await session.OpenAsync<CallRecord>(cancellationToken);
             await using var surveyWriter = await session.OpenAsync<SurveyInvitation>(cancellationToken);
             await using var rollupWriter = await session.OpenAsync<CallKpiRollup>(cancellationToken);
+            await using var queueRollupWriter = await session.OpenAsync<CallKpiQueueRollup>(cancellationToken);
             await using var surveyRollupWriter = await session.OpenAsync<CallSurveyRollup>(cancellationToken);
             var cumulative = 0.0;
             var total = weights.Sum();
@@ -148,11 +149,23 @@ public sealed class DataGenerator(IServiceProvider services, TextWriter log)
                     }
                 }
 
+                var byQueue = new Dictionary<string, CallKpiQueueRollup>(StringComparer.Ordinal);
                 foreach (var (key, tally) in tallies)
                 {
                     var row = new CallKpiRollup { Hour = key.Hour, Queue = key.Queue, Agent = key.Agent };
                     row.Add(tally);
                     await rollupWriter.WriteAsync(row, cancellationToken);
+                    if (!byQueue.TryGetValue(key.Queue, out var queueRow))
+                    {
+                        byQueue[key.Queue] = queueRow = new CallKpiQueueRollup { Hour = key.Hour, Queue = key.Queue };
+                    }
+
+                    queueRow.Add(tally);
+                }
+
+                foreach (var row in byQueue.Values)
+                {
+                    await queueRollupWriter.WriteAsync(row, cancellationToken);
                 }
 
                 foreach (var row in rated.Values)
@@ -171,6 +184,7 @@ public sealed class DataGenerator(IServiceProvider services, TextWriter log)
             await callWriter.CompleteAsync(cancellationToken);
             await surveyWriter.CompleteAsync(cancellationToken);
             await rollupWriter.CompleteAsync(cancellationToken);
+            await queueRollupWriter.CompleteAsync(cancellationToken);
             await surveyRollupWriter.CompleteAsync(cancellationToken);
             await session.CommitAsync(cancellationToken);
         }

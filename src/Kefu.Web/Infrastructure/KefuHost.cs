@@ -243,6 +243,7 @@ public static class KefuHost
         app.UseHttpMetrics();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseApiTokenScopes();
         app.UseRateLimiter();
         app.UseAntiforgery();
 

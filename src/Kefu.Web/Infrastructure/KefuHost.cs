@@ -64,6 +64,7 @@ public static class KefuHost
         services.Configure<ComplaintRules>(configuration.GetSection("Kefu:Complaints"));
         services.Configure<SlaOptions>(configuration.GetSection("Kefu:Sla"));
         services.Configure<AttachmentOptions>(configuration.GetSection("Kefu:Attachments"));
+        services.Configure<Features.Privacy.RetentionOptions>(configuration.GetSection(Features.Privacy.RetentionOptions.Section));
         services.AddSingleton(sp => new PublicIntake.SubmissionLimiter(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ComplaintRules>>().Value));
         services.AddSingleton(sp => new BusinessCalendar(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SlaOptions>>().Value.BusinessHours));
         services.Configure<Features.Calls.CallCenterOptions>(configuration.GetSection("Kefu:Calls"));
@@ -87,6 +88,7 @@ public static class KefuHost
             services.AddHostedService<Jobs.WeeklySampler>();
             services.AddHostedService<Jobs.OutboxSender>();
             services.AddHostedService<Jobs.MonthlyReportMailer>();
+            services.AddHostedService<Jobs.RetentionSweeper>();
         }
 
         services.AddKefuNotifications(configuration);
@@ -248,6 +250,7 @@ public static class KefuHost
         app.UseRequestLocalization();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseApiTokenScopes();
         app.UseRateLimiter();
         app.UseAntiforgery();
 

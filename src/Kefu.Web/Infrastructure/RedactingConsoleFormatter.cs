@@ -119,9 +119,13 @@ public sealed partial class RedactingConsoleFormatter : ConsoleFormatter
         return found;
     }
 
-    /// <summary>Masks PII in one log text: <see cref="PiiDetector"/> kinds plus mainland mobile numbers.</summary>
+    /// <summary>Masks PII and secrets in one log text: <see cref="PiiDetector"/> kinds, mainland mobile numbers, and API
+    /// tokens (a <c>kefu_…</c> token, an <c>access_token</c> query value, a bearer credential).</summary>
     public static string Redact(string text) =>
-        text.Length == 0 ? text : MobileNumber().Replace(PiiDetector.Mask(text), m => m.Value[..3] + "****" + m.Value[^4..]);
+        text.Length == 0 ? text : Secrets().Replace(MobileNumber().Replace(PiiDetector.Mask(text), m => m.Value[..3] + "****" + m.Value[^4..]), m => m.Groups["keep"].Value + "****");
+
+    [GeneratedRegex(@"(?<keep>kefu_)[A-Za-z0-9_\-]{8,}|(?<keep>access_token=)[^&\s""]+|(?<keep>Bearer\s+)[A-Za-z0-9._~+/=\-]+", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase | RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 200)]
+    private static partial Regex Secrets();
 
     [GeneratedRegex(@"(?<!\d)1[3-9]\d{9}(?!\d)", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
     private static partial Regex MobileNumber();

@@ -19,6 +19,9 @@ public sealed class ApiToken
     /// <summary>The first characters of the token, shown in lists so a user can tell tokens apart.</summary>
     public required string Prefix { get; set; }
 
+    /// <summary>The token's scopes (<see cref="ApiScopes"/>), space-separated.</summary>
+    public string Scopes { get; set; } = ApiScopes.Format(ApiScopes.All);
+
     public DateTime CreatedAt { get; set; }
     public DateTime ExpiresAt { get; set; }
     public DateTime? RevokedAt { get; set; }
@@ -27,7 +30,7 @@ public sealed class ApiToken
     public bool IsUsableAt(DateTime now) => RevokedAt is null && ExpiresAt > now;
 
     /// <summary>Creates a random token; the plain text is returned once and never stored.</summary>
-    public static (ApiToken Token, string PlainText) Issue(Guid userId, string name, DateTime now, TimeSpan lifetime)
+    public static (ApiToken Token, string PlainText) Issue(Guid userId, string name, DateTime now, TimeSpan lifetime, IEnumerable<string>? scopes = null)
     {
         var plain = TokenPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))
             .TrimEnd('=').Replace('+', '-').Replace('/', '_');
@@ -40,6 +43,7 @@ public sealed class ApiToken
             Prefix = plain[..12],
             CreatedAt = now,
             ExpiresAt = now + lifetime,
+            Scopes = ApiScopes.Format(scopes ?? ApiScopes.All),
         };
         return (token, plain);
     }

@@ -62,6 +62,7 @@ internal sealed class ApiTokenAuthenticationHandler(
 
         var principal = await principals.CreateAsync(user);
         ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim("token_id", token.Id.ToString()));
+        ((ClaimsIdentity)principal.Identity!).AddClaims(ApiScopes.Parse(token.Scopes).Select(s => new Claim(ApiScopes.ClaimType, s)));
         var identity = new ClaimsIdentity(principal.Claims, SchemeName, ClaimTypes.Name, ClaimTypes.Role);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }

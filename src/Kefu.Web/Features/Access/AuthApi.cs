@@ -25,21 +25,28 @@ public static class AuthApi
         return routes;
     }
 
-    /// <summary>Credentials for <c>POST /api/v1/auth/token</c>; <c>name</c> labels the token (e.g. "cti-connector").</summary>
-    public sealed record TokenRequest(string? UserName, string? Password, string? Name);
+    /// <summary>Credentials for <c>POST /api/v1/auth/token</c>; <c>name</c> labels the token (e.g. "cti-connector");
+    /// <c>scopes</c> limits it (read, write, cti, admin; all four when omitted).</summary>
+    public sealed record TokenRequest(string? UserName, string? Password, string? Name, IReadOnlyList<string>? Scopes = null);
 
-    public sealed record TokenResponse(string Token, DateTime ExpiresAt, string UserName, IReadOnlyList<string> Roles);
+    public sealed record TokenResponse(string Token, DateTime ExpiresAt, string UserName, IReadOnlyList<string> Roles, IReadOnlyList<string> Scopes);
 
     public sealed record MeResponse(Guid Id, string UserName, string DisplayName, string? WorkNumber, IReadOnlyList<string> Roles, Guid? DepartmentId, string? DepartmentName);
 
-    public sealed record TokenInfo(Guid Id, string Name, string Prefix, DateTime CreatedAt, DateTime ExpiresAt, DateTime? RevokedAt);
+    public sealed record TokenInfo(Guid Id, string Name, string Prefix, DateTime CreatedAt, DateTime ExpiresAt, DateTime? RevokedAt, IReadOnlyList<string> Scopes);
 
     internal static async Task<Results<Ok<TokenResponse>, ProblemHttpResult, ValidationProblem>> IssueToken(
         TokenRequest request, UserManager<KefuUser> users, SignInManager<KefuUser> signIn, KefuDbContext db,
         TimeProvider clock, IConfiguration configuration, CancellationToken cancellationToken)
     {
-        new FieldErrors().Required("userName", request.UserName, 256).Required("password", request.Password, 256)
-            .MaxLength("name", request.Name, 100).ThrowIfAny();
+        var errors = new FieldErrors().Required("userName", request.UserName, 256).Required("password", request.Password, 256)
+            .MaxLength("name", request.Name, 100);
+        if (request.Scopes is { } asked && (asked.Count == 0 || asked.Any(s => !ApiScopes.All.Contains(s))))
+        {
+            errors.Add("scopes", "must be one or more of: " + string.Join(", ", ApiScopes.All));
+        }
+
+        errors.ThrowIfAny();
 
         var user = await users.FindByNameAsync(request.UserName!);
         if (user is null || !user.IsActive)
@@ -61,11 +68,11 @@ public static class AuthApi
 
         var now = clock.GetUtcNow().UtcDateTime;
         var lifetime = TimeSpan.FromDays(configuration.GetValue("Kefu:ApiTokenLifetimeDays", 90));
-        var (token, plain) = ApiToken.Issue(user.Id, string.IsNullOrWhiteSpace(request.Name) ? "api" : request.Name.Trim(), now, lifetime);
+        var (token, plain) = ApiToken.Issue(user.Id, string.IsNullOrWhiteSpace(request.Name) ? "api" : request.Name.Trim(), now, lifetime, request.Scopes);
         db.ApiTokens.Add(token);
         await db.SaveChangesAsync(cancellationToken);
         var roles = (await users.GetRolesAsync(user)).ToList();
-        return TypedResults.Ok(new TokenResponse(plain, token.ExpiresAt, user.UserName!, roles));
+        return TypedResults.Ok(new TokenResponse(plain, token.ExpiresAt, user.UserName!, roles, ApiScopes.Parse(token.Scopes)));
     }
 
     private static ProblemHttpResult InvalidCredentials() =>
@@ -89,9 +96,9 @@ public static class AuthApi
     {
         var id = Guid.Parse(principal.FindFirstValue(ClaimTypes.NameIdentifier)!);
         var tokens = await db.ApiTokens.AsNoTracking().Where(t => t.UserId == id)
-            .Select(t => new TokenInfo(t.Id, t.Name, t.Prefix, t.CreatedAt, t.ExpiresAt, t.RevokedAt))
             .ToListAsync(cancellationToken);
-        return TypedResults.Ok(tokens.OrderByDescending(t => t.CreatedAt).ToList());
+        return TypedResults.Ok(tokens.OrderByDescending(t => t.CreatedAt)
+            .Select(t => new TokenInfo(t.Id, t.Name, t.Prefix, t.CreatedAt, t.ExpiresAt, t.RevokedAt, ApiScopes.Parse(t.Scopes))).ToList());
     }
 
     internal static async Task<Results<NoContent, NotFound>> RevokeToken(Guid id, ClaimsPrincipal principal, KefuDbContext db, TimeProvider clock, CancellationToken cancellationToken)

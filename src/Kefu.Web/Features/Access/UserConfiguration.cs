@@ -21,6 +21,7 @@ internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
         builder.Property(t => t.Name).HasMaxLength(100);
         builder.Property(t => t.TokenHash).HasMaxLength(64);
         builder.Property(t => t.Prefix).HasMaxLength(16);
+        builder.Property(t => t.Scopes).HasMaxLength(100);
         builder.HasIndex(t => t.TokenHash).IsUnique();
         builder.HasOne<KefuUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
     }

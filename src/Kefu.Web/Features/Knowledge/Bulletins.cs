@@ -69,7 +69,7 @@ public static class Bulletins
         {
             Id = Ids.New(),
             Title = input.Title!.Trim(),
-            Body = string.IsNullOrWhiteSpace(input.Body) ? null : input.Body.Trim(),
+            Body = string.IsNullOrWhiteSpace(input.Body) ? null : Infrastructure.RichText.Sanitize(input.Body.Trim()),
             Priority = input.Priority ?? BulletinPriority.Normal,
             ValidFrom = from,
             ValidTo = to,
@@ -92,7 +92,7 @@ public static class Bulletins
         var (from, to) = Validate(input, clock, bulletin.ValidFrom);
         db.Entry(bulletin).Property(b => b.Version).OriginalValue = expectedVersion;
         bulletin.Title = input.Title!.Trim();
-        bulletin.Body = string.IsNullOrWhiteSpace(input.Body) ? null : input.Body.Trim();
+        bulletin.Body = string.IsNullOrWhiteSpace(input.Body) ? null : Infrastructure.RichText.Sanitize(input.Body.Trim());
         bulletin.Priority = input.Priority ?? bulletin.Priority;
         bulletin.ValidFrom = from;
         bulletin.ValidTo = to;

@@ -198,6 +198,6 @@ public static class KnowledgeArticles
 
         errors.ThrowIfAny();
         var tags = SplitTags(input.Tags);
-        return new ArticleContent(input.Title!.Trim(), input.Body!.Trim(), input.CategoryId, tags.Count == 0 ? null : string.Join(", ", tags));
+        return new ArticleContent(input.Title!.Trim(), Infrastructure.RichText.Sanitize(input.Body!.Trim())!, input.CategoryId, tags.Count == 0 ? null : string.Join(", ", tags));
     }
 }

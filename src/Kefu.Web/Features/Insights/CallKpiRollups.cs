@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
+using static Kefu.Web.Features.Insights.RollupSql;
 
 namespace Kefu.Web.Features.Insights;
 
@@ -516,16 +517,6 @@ public static class CallKpiRollups
         return sum;
     }
 
-    private static string Quote(string name) => "\"" + name + "\"";
-
-    private static string Parameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "@" + name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-        return parameter.ParameterName;
-    }
 }
 
 /// <summary>How rollup sums are grouped.</summary>

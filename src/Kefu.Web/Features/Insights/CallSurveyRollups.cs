@@ -7,6 +7,7 @@ using Kefu.Web.Features.Surveys;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Storage;
+using static Kefu.Web.Features.Insights.RollupSql;
 
 namespace Kefu.Web.Features.Insights;
 
@@ -233,16 +234,5 @@ public static class CallSurveyRollups
         }
 
         return answers;
-    }
-
-    private static string Quote(string name) => "\"" + name + "\"";
-
-    private static string Parameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "@" + name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-        return parameter.ParameterName;
     }
 }

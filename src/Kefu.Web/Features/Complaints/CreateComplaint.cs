@@ -113,9 +113,17 @@ public static class CreateComplaint
             ?? await categories.FirstOrDefaultAsync(c => c.Name == text, cancellationToken);
     }
 
-    /// <summary>TS-yyyyMMdd-XXXXXX: readable on the phone, unique by its random part (checked by a unique index).</summary>
-    public static string NewNumber(DateTime now) =>
-        $"TS-{now:yyyyMMdd}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(3))}";
+    /// <summary>
+    /// TS-yyyyMMdd-XXXXXX: readable on the phone, unique by its random part (checked by a unique index). The random
+    /// part is hex starting with a letter (A–F): with a digit there, date and suffix read as one 13–14-digit number
+    /// that can pass the Luhn check, and the personal-data masking took the case number for a bank card.
+    /// </summary>
+    public static string NewNumber(DateTime now)
+    {
+        var random = RandomNumberGenerator.GetBytes(3);
+        random[0] = (byte)(0xA0 + (random[0] % 0x60)); // first hex digit A–F, second anything
+        return $"TS-{now:yyyyMMdd}-{Convert.ToHexString(random)}";
+    }
 
     public static string Describe(ComplaintChannel channel) => channel switch
     {

@@ -82,4 +82,5 @@ run get-complaint "$AGENT" -s bench/http/get.lua "$BASE/api/v1/complaints/$COMPL
 run search-customer "$AGENT" -s bench/http/get.lua "$BASE/api/v1/customers?query=1370000"
 run create-complaint "$AGENT" -s bench/http/create-complaint.lua "$BASE/api/v1/complaints"
 run cti-event "$PBX" -s bench/http/cti.lua "$BASE"
+run cti-batch-50 "$PBX" -s bench/http/cti-batch.lua "$BASE"   # 50 events a request: events/s = req/s × 50
 if [[ $STORE == postgres && -z $PG_DIR ]]; then echo "(database kefu_bench_$$ is left on the server: drop it when done)"; fi
